@@ -1,0 +1,310 @@
+/**
+ * A campaign runs every enabled property of one target. All properties are checked together (one
+ * action sequence feeds them all); when one fails, its counterexample is shrunk and recorded, it is
+ * switched off, and exploration goes on for the rest with the runs that are left — so one run
+ * reports every promise a vault breaks, each with its own minimal counterexample.
+ */
+import fc from 'fast-check'
+import type { Abi, Hex } from 'viem'
+import { propertiesOf } from '../properties/registry.ts'
+import { PropertyViolation, type Kind, type PropertyDef } from '../properties/types.ts'
+import { harvestDictionary } from '../properties/amounts.ts'
+import { createChain, type Chain } from './chain.ts'
+import { emptyStats, World, type Account, type KindDriver, type MockArtifacts, type RunStats, type TraceLine } from './engine.ts'
+import { ConfigError, HarnessError } from './errors.ts'
+import type { EvmVersion } from './evm-version.ts'
+import { ObservationPlan } from './observe.ts'
+
+export type CampaignOptions = {
+  /** Runs (action sequences) per campaign. */
+  runs?: number
+  /** Actions per run at most. */
+  depth?: number
+  seed?: number
+  /** Property IDs or globs (`ERC4626-RND-*`); default every property of the kind that is not opt-in. */
+  properties?: readonly string[]
+  /** Opt-in properties to enable on top. */
+  optIn?: readonly string[]
+  /** Properties to skip, with the reason shown in reports. */
+  skip?: Readonly<Record<string, string>>
+  /** Run the exit probe every k steps (0: only at the end of each run). */
+  checkInterval?: number
+  actors?: number
+  decimals?: number
+  /** Stop starting new runs after this many milliseconds. */
+  timeLimitMs?: number
+  evmVersion?: EvmVersion
+  knobs?: Readonly<Record<string, unknown>>
+  /** Called after every run (progress bars). */
+  onRun?: (p: { runs: number; actions: number; failures: number }) => void
+}
+
+export const DEFAULT_CAMPAIGN = {
+  runs: 40,
+  depth: 25,
+  seed: 1,
+  checkInterval: 8,
+  actors: 3,
+  decimals: 18,
+} as const
+
+export type Counterexample = {
+  propertyId: string
+  promise: string
+  message: string
+  expected: string
+  actual: string
+  /** The shrunk sequence as the trace of a replay: one line per action, with the model's expectation. */
+  trace: TraceLine[]
+  steps: string[]
+  seed: number
+  path: string
+  numShrinks: number
+  /** Properties that were enabled when it was found: replay needs the same set. */
+  enabled: string[]
+}
+
+export type PropertyResult = {
+  id: string
+  promise: string
+  status: 'passed' | 'failed' | 'skipped'
+  skipReason?: string
+  runs: number
+  actions: number
+  counterexample?: Counterexample
+}
+
+export type CampaignResult = {
+  kind: Kind
+  target: string
+  properties: PropertyResult[]
+  stats: RunStats & { runs: number }
+  /** Set when the runs did too little to prove anything. */
+  vacuous?: string
+  durationMs: number
+}
+
+export type CampaignTarget = {
+  name: string
+  kind: Kind
+  vault: { name: string; abi: Abi; bytecode: Hex; deployedBytecode?: Hex }
+  mocks: MockArtifacts
+  args?: readonly unknown[]
+}
+
+export function selectProperties(kind: Kind, opts: Pick<CampaignOptions, 'properties' | 'optIn' | 'skip'>): {
+  enabled: PropertyDef[]
+  skipped: { def: PropertyDef; reason: string }[]
+} {
+  const all = propertiesOf(kind)
+  const patterns = opts.properties?.map(globToRegExp)
+  const optIn = new Set(opts.optIn ?? [])
+  for (const id of [...optIn, ...Object.keys(opts.skip ?? {})]) {
+    if (!all.some((p) => p.id === id)) {
+      throw new ConfigError({ issues: [{ path: 'properties', message: `unknown property ${id} for kind ${kind}; known: ${all.map((p) => p.id).join(', ')}` }] })
+    }
+  }
+  const enabled: PropertyDef[] = []
+  const skipped: { def: PropertyDef; reason: string }[] = []
+  for (const def of all) {
+    const selected = patterns ? patterns.some((r) => r.test(def.id)) : !def.optIn || optIn.has(def.id)
+    const reason = opts.skip?.[def.id]
+    if (reason !== undefined) skipped.push({ def, reason })
+    else if (!selected || (def.optIn && !optIn.has(def.id) && !patterns)) skipped.push({ def, reason: def.optIn ? 'opt-in property not enabled' : 'not selected' })
+    else enabled.push(def)
+  }
+  return { enabled, skipped }
+}
+
+function globToRegExp(glob: string): RegExp {
+  const esc = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  return new RegExp(`^${esc}$`, 'i')
+}
+
+/** A deployed target on its own chain, reset to the same funded state before every run. */
+export class Bench<M> {
+  private constructor(
+    readonly world: World<M>,
+    private readonly base: unknown,
+    private readonly initialModel: M,
+  ) {}
+
+  static async create<M>(p: {
+    target: CampaignTarget
+    driver: KindDriver<M>
+    enabled: ReadonlySet<string>
+    options: Required<Pick<CampaignOptions, 'checkInterval' | 'actors' | 'decimals'>> & { evmVersion?: EvmVersion; knobs?: Readonly<Record<string, unknown>> }
+  }): Promise<Bench<M>> {
+    const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'].slice(0, p.options.actors)
+    const chain: Chain = await createChain({ actors: names, evmVersion: p.options.evmVersion })
+    const actors: Account[] = names.map((name) => ({ name, address: chain.actor(name) }))
+    const multiread = await chain.deploy({ artifact: p.target.mocks.Multiread })
+    const instance = await p.driver.deploy({
+      chain,
+      vault: p.target.vault,
+      mocks: p.target.mocks,
+      decimals: p.options.decimals,
+      actors,
+      args: p.target.args,
+    })
+    const code = await chain.getCode(instance.vault)
+    const dictionary = harvestDictionary([code])
+    // The plan needs the world (for account names) and the world needs the plan: build in two steps.
+    const world = new World<M>(chain, p.driver.kind, instance, actors, undefined as never, p.driver, p.enabled, {
+      checkInterval: p.options.checkInterval,
+      dictionary,
+      knobs: p.options.knobs ?? {},
+    })
+    ;(world as { plan: ObservationPlan }).plan = new ObservationPlan(multiread, [])
+    const model = await p.driver.setup(world)
+    ;(world as { plan: ObservationPlan }).plan = new ObservationPlan(multiread, p.driver.reads(world))
+    const base = await chain.snapshot()
+    return new Bench(world, base, model)
+  }
+
+  /** Back to the funded state; returns the world ready for a run. */
+  async reset(trace = false): Promise<World<M>> {
+    await this.world.chain.revert(this.base as never)
+    const obs = await this.world.observe()
+    this.world.begin(this.initialModel, obs, trace)
+    return this.world
+  }
+}
+
+export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<M>, options: CampaignOptions = {}): Promise<CampaignResult> {
+  const started = Date.now()
+  const o = { ...DEFAULT_CAMPAIGN, ...stripUndefined(options) }
+  const { enabled: defs, skipped } = selectProperties(target.kind, options)
+  const enabled = new Set(defs.map((d) => d.id))
+  const results = new Map<string, PropertyResult>()
+  for (const s of skipped) {
+    results.set(s.def.id, { id: s.def.id, promise: s.def.promise, status: 'skipped', skipReason: s.reason, runs: 0, actions: 0 })
+  }
+  const bench = await Bench.create({ target, driver, enabled, options: o })
+  const total = { ...emptyStats(), runs: 0 }
+  let runsLeft = o.runs
+  let iteration = 0
+  const deadline = o.timeLimitMs !== undefined ? started + o.timeLimitMs : Infinity
+  const activeSince = new Map<string, { runs: number; actions: number }>()
+  for (const id of enabled) activeSince.set(id, { runs: 0, actions: 0 })
+  let failures = 0
+
+  while (runsLeft > 0 && enabled.size > 0 && Date.now() < deadline) {
+    const seed = (o.seed + iteration * 0x9e3779b1) | 0
+    iteration++
+    const perRun: RunStats[] = []
+    const property = buildProperty(bench, driver, o.depth, perRun, deadline)
+    const details = await fc.check(property, { numRuns: runsLeft, seed, markInterruptAsFailure: false, interruptAfterTimeLimit: deadline === Infinity ? undefined : Math.max(1, deadline - Date.now()) })
+    const explored = details.failed ? details.numRuns : details.numRuns
+    for (const s of perRun.slice(0, explored)) {
+      total.runs++
+      total.actions += s.actions
+      total.reverted += s.reverted
+      total.noops += s.noops
+      total.probes += s.probes
+      total.underwater += s.underwater
+      for (const a of activeSince.values()) {
+        a.runs++
+        a.actions += s.actions
+      }
+    }
+    runsLeft -= explored
+    if (!details.failed) break
+    const err = details.errorInstance
+    if (!(err instanceof PropertyViolation)) {
+      if (err instanceof Error && 'kind' in err) throw err
+      throw new HarnessError('an unexpected error escaped a property run', { cause: err, details: [String(err)] })
+    }
+    const id = err.propertyId
+    const def = defs.find((d) => d.id === id)!
+    const cmds = details.counterexample![0] as Iterable<fc.AsyncCommand<World<M>, World<M>>>
+    const trace = await replayTrace(bench, cmds)
+    const since = activeSince.get(id)!
+    results.set(id, {
+      id,
+      promise: def.promise,
+      status: 'failed',
+      runs: since.runs,
+      actions: since.actions,
+      counterexample: {
+        propertyId: id,
+        promise: def.promise,
+        message: err.message.split('\n')[0].replace(`${id}: `, ''),
+        expected: err.expected,
+        actual: err.actual,
+        trace,
+        steps: trace.map(formatTraceLine),
+        seed,
+        path: details.counterexamplePath ?? '',
+        numShrinks: details.numShrinks,
+        enabled: [...enabled],
+      },
+    })
+    enabled.delete(id)
+    activeSince.delete(id)
+    failures++
+    options.onRun?.({ runs: total.runs, actions: total.actions, failures })
+  }
+
+  for (const def of defs) {
+    if (results.has(def.id)) continue
+    const since = activeSince.get(def.id)!
+    results.set(def.id, { id: def.id, promise: def.promise, status: 'passed', runs: since.runs, actions: since.actions })
+  }
+  const ordered = propertiesOf(target.kind)
+    .map((d) => results.get(d.id))
+    .filter((r): r is PropertyResult => r !== undefined)
+  return {
+    kind: target.kind,
+    target: target.name,
+    properties: ordered,
+    stats: total,
+    vacuous: vacuity(total),
+    durationMs: Date.now() - started,
+  }
+}
+
+function buildProperty<M>(bench: Bench<M>, driver: KindDriver<M>, depth: number, perRun: RunStats[], deadline: number) {
+  const arbs = driver.commands(bench.world)
+  return fc.asyncProperty(fc.commands(arbs, { maxCommands: depth, size: 'max' }), async (cmds) => {
+    const world = await bench.reset()
+    try {
+      await fc.asyncModelRun(() => ({ model: world, real: world }), cmds)
+      // Always end a run with the costly checks, whatever checkInterval skipped.
+      await world.probe()
+    } finally {
+      perRun.push({ ...world.stats })
+    }
+    void deadline
+  })
+}
+
+/** Re-executes a shrunk sequence with tracing on: the readable counterexample. */
+async function replayTrace<M>(bench: Bench<M>, cmds: Iterable<fc.AsyncCommand<World<M>, World<M>>>): Promise<TraceLine[]> {
+  const world = await bench.reset(true)
+  try {
+    for (const c of cmds) {
+      if (c.check(world)) await c.run(world, world)
+    }
+    await world.probe()
+  } catch (e) {
+    if (!(e instanceof PropertyViolation)) throw e
+  }
+  return world.trace ?? []
+}
+
+export function formatTraceLine(l: TraceLine): string {
+  const same = l.contract === l.model
+  return `${l.label} -> ${l.contract}${same ? '' : `   [model: ${l.model}]`}${l.failed ? `   <-- ${l.failed}` : ''}`
+}
+
+function vacuity(s: RunStats & { runs: number }): string | undefined {
+  const effective = s.actions - s.reverted - s.noops
+  if (s.runs === 0) return 'no run completed'
+  if (effective < s.runs) return `runs did almost nothing: ${effective} state-changing actions in ${s.runs} runs (${s.reverted} reverted, ${s.noops} no-ops)`
+  return undefined
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,0 +1,280 @@
+/**
+ * The step engine: one action runs on the contract and on the model, then the two are compared and
+ * every enabled invariant is checked. Everything a kind needs lives in its KindDriver; this file
+ * knows nothing of deposits or positions.
+ */
+import type { Abi, Address, Hex } from 'viem'
+import type { ModelEvent, Outcome } from '../model/outcome.ts'
+import { PropertyViolation, type Kind } from '../properties/types.ts'
+import type { CallResult, Chain, DecodedLog } from './chain.ts'
+import { diffObservations, type Observation, type ObservationPlan } from './observe.ts'
+import { formatRevert } from './revert.ts'
+
+export type ActionSpec<M> = {
+  /** The action's name: 'deposit', 'liquidate', 'price' ... */
+  name: string
+  /** Readable call with resolved values: `alice.deposit(1000, bob)`. */
+  label: string
+  caller: Address
+  /** A user action (as opposed to the environment: a price move, yield arriving). */
+  user: boolean
+  predict: (m: M) => Outcome<M, unknown>
+  perform: (w: World<M>) => Promise<CallResult>
+  /** Renders a return value for the trace (`1000 shares`). */
+  formatReturn?: (v: unknown) => string
+  /** Compares the contract's return with the model's; absent = return values are not compared. */
+  sameReturn?: (model: unknown, contract: unknown) => boolean
+  /** Logs of `address` with these names must equal the model's events of the same names. */
+  events?: { address: Address; names: readonly string[] }
+  /** Extra checks that need this step's pre/post state (previews, ratio, access...). */
+  checks?: (ctx: StepContext<M>) => void
+}
+
+export type StepContext<M> = {
+  world: World<M>
+  spec: ActionSpec<M>
+  pre: Observation
+  post: Observation
+  preModel: M
+  outcome: Outcome<M, unknown>
+  result: CallResult
+  /** The model state the contract should now be in (undefined when the outcome class was wrong). */
+  expected: M | undefined
+}
+
+export type StepInvariant<M> = { ids: readonly string[]; check: (ctx: StepContext<M>) => void }
+
+export type RunStats = { actions: number; reverted: number; noops: number; probes: number; underwater: number }
+
+export function emptyStats(): RunStats {
+  return { actions: 0, reverted: 0, noops: 0, probes: 0, underwater: 0 }
+}
+
+export type Account = { name: string; address: Address }
+
+/** What a driver deployed: addresses the engine and commands use, with the ABIs to call them. */
+export type Instance = {
+  vault: Address
+  vaultAbi: Abi
+  /** Other contracts (token, asset, oracle, debt token), by role. */
+  contracts: Record<string, { address: Address; abi: Abi }>
+  decimals: number
+}
+
+export type TraceLine = { step: number; label: string; contract: string; model: string; failed?: string }
+
+export class World<M> {
+  /** The model state before the next action (a box: fast-check hands the same object to every command). */
+  model!: M
+  last!: Observation
+  stats: RunStats = emptyStats()
+  trace: TraceLine[] | undefined
+  stepIndex = 0
+
+  constructor(
+    readonly chain: Chain,
+    readonly kind: Kind,
+    readonly instance: Instance,
+    readonly actors: readonly Account[],
+    readonly plan: ObservationPlan,
+    readonly driver: KindDriver<M>,
+    readonly enabled: ReadonlySet<string>,
+    readonly options: { checkInterval: number; dictionary: readonly bigint[]; knobs: Readonly<Record<string, unknown>> },
+  ) {}
+
+  private names = new Map<string, string>()
+
+  nameOf(a: string): string {
+    if (this.names.size === 0) {
+      for (const acc of this.accounts()) this.names.set(acc.address.toLowerCase(), acc.name)
+    }
+    return this.names.get(a.toLowerCase()) ?? a
+  }
+
+  /** Actors, then the vault itself and the zero address: every account a balance is read for. */
+  accounts(): Account[] {
+    return [
+      ...this.actors,
+      { name: 'vault', address: this.instance.vault },
+      { name: 'zero', address: '0x0000000000000000000000000000000000000000' },
+    ]
+  }
+
+  isEnabled(id: string): boolean {
+    return this.enabled.has(id)
+  }
+
+  /** Fails `id` unless `ok`. Disabled properties are not checked at all. */
+  check(id: string, ok: boolean, detail: () => { message: string; expected: string; actual: string }): void {
+    if (ok || !this.enabled.has(id)) return
+    const d = detail()
+    throw new PropertyViolation({ propertyId: id, ...d })
+  }
+
+  async observe(): Promise<Observation> {
+    return this.plan.read(this.chain)
+  }
+
+  /** Starts a run: the chain has been reverted to the deployed-and-funded snapshot. */
+  begin(model: M, observation: Observation, trace: boolean): void {
+    this.model = model
+    this.last = observation
+    this.stats = emptyStats()
+    this.stepIndex = 0
+    this.trace = trace ? [] : undefined
+  }
+
+  async step(spec: ActionSpec<M>): Promise<void> {
+    const pre = this.last
+    const preModel = this.model
+    const outcome = spec.predict(preModel)
+    const result = await spec.perform(this)
+    const post = await this.observe()
+    this.stepIndex++
+    this.stats.actions++
+    if (!result.ok) this.stats.reverted++
+    else if (sameObservation(pre, post)) this.stats.noops++
+
+    const line: TraceLine | undefined = this.trace
+      ? { step: this.stepIndex, label: spec.label, contract: describeResult(result, spec), model: describeOutcome(outcome, spec) }
+      : undefined
+    if (line) this.trace!.push(line)
+
+    const P = this.kind.toUpperCase()
+    let expected: M | undefined
+    try {
+      // Outcome class: a must-succeed action that reverts, or a must-revert one that succeeds.
+      if (outcome.ok && !result.ok) {
+        this.check(`${P}-DIFF-001`, outcome.mayRevert !== undefined, () => ({
+          message: `${spec.label} must succeed but reverted`,
+          expected: `success${spec.formatReturn ? ` -> ${spec.formatReturn(outcome.returns)}` : ''}`,
+          actual: `revert ${formatRevert(result.revert)}`,
+        }))
+        expected = preModel
+      } else if (!outcome.ok && result.ok) {
+        this.check(`${P}-DIFF-001`, false, () => ({
+          message: `${spec.label} must revert (${outcome.reason}) but succeeded`,
+          expected: `revert (${outcome.reason}${outcome.detail ? `: ${outcome.detail}` : ''})`,
+          actual: `success${spec.formatReturn ? ` -> ${spec.formatReturn(result.result)}` : ''}`,
+        }))
+        expected = undefined
+      } else if (outcome.ok && result.ok) {
+        expected = outcome.state
+        if (spec.sameReturn && !spec.sameReturn(outcome.returns, result.result)) {
+          const fmt = spec.formatReturn ?? String
+          this.check(`${P}-DIFF-002`, false, () => ({
+            message: `${spec.label} returned a different value`,
+            expected: fmt(outcome.returns),
+            actual: fmt(result.result),
+          }))
+        }
+        if (spec.events) this.compareEvents(spec, outcome.events, result.logs)
+      } else {
+        expected = preModel
+      }
+
+      if (expected !== undefined) {
+        const mismatches = diffObservations(this.driver.project(expected, this), post)
+        this.check(`${P}-DIFF-002`, mismatches.length === 0, () => ({
+          message: `state after ${spec.label} differs from the model`,
+          expected: 'contract state equal to the model',
+          actual: mismatches.join('; '),
+        }))
+      }
+
+      const ctx: StepContext<M> = { world: this, spec, pre, post, preModel, outcome, result, expected }
+      for (const inv of this.driver.invariants) inv.check(ctx)
+      spec.checks?.(ctx)
+
+      // The model follows the contract only where they agree; where a disabled check let them part,
+      // the model is re-synchronised from what was observed so later checks stay meaningful.
+      const next = expected ?? preModel
+      this.model = diffObservations(this.driver.project(next, this), post).length === 0 ? next : this.driver.sync(next, post, this)
+      this.last = post
+
+      if (this.options.checkInterval > 0 && this.stepIndex % this.options.checkInterval === 0) await this.probe()
+    } catch (e) {
+      if (line && e instanceof PropertyViolation) line.failed = e.propertyId
+      throw e
+    }
+  }
+
+  /** Costly checks (the exit probe) in a snapshot that is then reverted. */
+  async probe(): Promise<void> {
+    this.stats.probes++
+    const id = await this.chain.snapshot()
+    try {
+      await this.driver.exitProbe(this)
+    } finally {
+      await this.chain.revert(id)
+    }
+  }
+
+  /** Runs `body` in a snapshot that is reverted afterwards, whatever happens. */
+  async inSnapshot<T>(body: () => Promise<T>): Promise<T> {
+    const id = await this.chain.snapshot()
+    try {
+      return await body()
+    } finally {
+      await this.chain.revert(id)
+    }
+  }
+
+  private compareEvents(spec: ActionSpec<M>, modelEvents: readonly ModelEvent[], logs: readonly DecodedLog[]): void {
+    const { address, names } = spec.events!
+    const wanted = new Set(names)
+    const fromModel = modelEvents.filter((e) => wanted.has(e.name)).map((e) => renderEvent(e.name, e.args, this))
+    const fromChain = logs
+      .filter((l) => l.address.toLowerCase() === address.toLowerCase() && l.eventName && wanted.has(l.eventName))
+      .map((l) => renderEvent(l.eventName!, (l.args ?? {}) as Record<string, unknown>, this))
+    const same = fromModel.length === fromChain.length && fromModel.every((e, i) => e === fromChain[i])
+    this.check(`${this.kind.toUpperCase()}-DIFF-002`, same, () => ({
+      message: `${spec.label} emitted different events`,
+      expected: fromModel.join(', ') || '(none)',
+      actual: fromChain.join(', ') || '(none)',
+    }))
+  }
+}
+
+function renderEvent(name: string, args: Record<string, unknown>, w: { nameOf(a: string): string }): string {
+  // Parameter names differ between implementations (WETH9's `dst`/`wad`, OZ's `to`/`value`):
+  // events are compared by position, not by name.
+  const values = Object.values(args).map((v) => (typeof v === 'string' ? w.nameOf(v) : String(v)))
+  return `${name}(${values.join(', ')})`
+}
+
+function sameObservation(a: Observation, b: Observation): boolean {
+  for (const k in a) if (a[k] !== b[k]) return false
+  return true
+}
+
+function describeResult<M>(r: CallResult, spec: ActionSpec<M>): string {
+  if (!r.ok) return `reverted: ${formatRevert(r.revert)}`
+  return spec.formatReturn ? spec.formatReturn(r.result) : 'ok'
+}
+
+function describeOutcome<M>(o: Outcome<M, unknown>, spec: ActionSpec<M>): string {
+  if (!o.ok) return `revert (${o.reason})`
+  const ret = spec.formatReturn ? spec.formatReturn(o.returns) : 'ok'
+  return o.mayRevert ? `${ret}, or revert (${o.mayRevert})` : ret
+}
+
+/** Everything a target kind supplies to the engine. */
+export interface KindDriver<M> {
+  kind: Kind
+  /** Deploys the vault (and the mocks it needs) and returns its instance. */
+  deploy(p: { chain: Chain; vault: { name: string; abi: Abi; bytecode: Hex }; mocks: MockArtifacts; decimals: number; actors: readonly Account[]; args?: readonly unknown[] }): Promise<Instance>
+  /** Funds actors and grants the approvals every run starts from; returns the model of that state. */
+  setup(world: World<M>): Promise<M>
+  /** Every view read after each step. */
+  reads(world: World<M>): import('./observe.ts').ReadSpec[]
+  /** The model's prediction of those reads (same keys). */
+  project(m: M, world: World<M>): Observation
+  /** The model with every observed value overwritten by the contract's. */
+  sync(m: M, obs: Observation, world: World<M>): M
+  invariants: readonly StepInvariant<M>[]
+  exitProbe(world: World<M>): Promise<void>
+  commands(world: World<M>): import('fast-check').Arbitrary<import('fast-check').AsyncCommand<World<M>, World<M>>>[]
+}
+
+export type MockArtifacts = Record<'MockERC20' | 'MockOracle' | 'Multiread', { name: string; abi: Abi; bytecode: Hex }>

@@ -1,0 +1,37 @@
+import type fc from 'fast-check'
+import type { ActionSpec, World } from '../harness/engine.ts'
+
+/**
+ * The one command class every kind uses. It carries a *recipe* (actor indexes, amount recipes)
+ * and resolves it against the live model when it runs, so a shrunk sequence stays valid.
+ * `build` returns undefined when the recipe means nothing in the current state (no holder yet).
+ */
+export class Action<M> implements fc.AsyncCommand<World<M>, World<M>> {
+  constructor(
+    private readonly recipe: string,
+    private readonly build: (w: World<M>) => ActionSpec<M> | undefined | Promise<ActionSpec<M> | undefined>,
+    private readonly probe?: (w: World<M>) => Promise<void>,
+  ) {}
+
+  check(): boolean {
+    return true
+  }
+
+  async run(_model: World<M>, world: World<M>): Promise<void> {
+    if (this.probe) {
+      await this.probe(world)
+      return
+    }
+    const spec = await this.build(world)
+    if (spec) await world.step(spec)
+  }
+
+  toString(): string {
+    return this.recipe
+  }
+}
+
+/** A check-only action: runs a probe (round trip, donation attack) in a reverted snapshot. */
+export function probeAction<M>(recipe: string, probe: (w: World<M>) => Promise<void>): Action<M> {
+  return new Action<M>(recipe, () => undefined, probe)
+}

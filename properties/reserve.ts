@@ -1,0 +1,291 @@
+/**
+ * Kind `reserve`: a 1:1 wrapped ERC20 (OpenZeppelin ERC20Wrapper shape).
+ * depositFor/withdrawTo, the wrapper's ERC20 functions, approvals of the underlying, donations of
+ * underlying straight to the vault, and an underlying faucet.
+ */
+import fc from 'fast-check'
+import type { Abi, Address } from 'viem'
+import type { KindDriver, World } from '../harness/engine.ts'
+import type { Observation } from '../harness/observe.ts'
+import * as E from '../model/erc20.ts'
+import * as R from '../model/reserve.ts'
+import { Action } from './action.ts'
+import {
+  MAX_UINT256,
+  actorIndex,
+  actorOf,
+  allowanceReads,
+  amountArb,
+  amountOf,
+  callOn,
+  checkAccess,
+  describeRecipe,
+  erc20Commands,
+  fmt,
+  receiverIndex,
+  receiverOf,
+  role,
+  sameBool,
+  sumBalances,
+  tokenReads,
+} from './common.ts'
+
+type M = R.ReserveState
+const W = 'wrapper'
+const U = 'underlying'
+
+export const INITIAL_UNDERLYING = 1_000_000n
+
+export const reserveDriver: KindDriver<M> = {
+  kind: 'reserve',
+
+  async deploy({ chain, vault, mocks, decimals, actors, args }) {
+    const underlying = await chain.deploy({ artifact: mocks.MockERC20, args: ['Reserve Asset', 'RSV', decimals], from: actors[0].address })
+    const address = await chain.deploy({ artifact: vault, args: args ?? [underlying], from: actors[0].address })
+    return {
+      vault: address,
+      vaultAbi: vault.abi,
+      decimals,
+      contracts: { wrapper: { address, abi: vault.abi }, underlying: { address: underlying, abi: mocks.MockERC20.abi } },
+    }
+  },
+
+  async setup(w) {
+    const u = role(w, U)
+    let m: M = R.createReserveState({ vault: w.instance.vault })
+    const amount = INITIAL_UNDERLYING * 10n ** BigInt(w.instance.decimals)
+    for (const a of w.actors) {
+      await mustCall(w, u.address, u.abi, 'mint', [a.address, amount], a.address)
+      await mustCall(w, u.address, u.abi, 'approve', [w.instance.vault, MAX_UINT256], a.address)
+      m = ok(R.mintUnderlying(m, a.address, amount))
+      m = ok(R.underlyingApprove(m, a.address, MAX_UINT256))
+    }
+    return m
+  },
+
+  reads(w) {
+    const u = role(w, U)
+    return [
+      ...tokenReads(w, W, role(w, W)),
+      ...tokenReads(w, U, u, { supply: false }),
+      ...allowanceReads(w, W, role(w, W)),
+      ...w.actors.map((a) => ({ key: `${U}.allowance(${a.name},vault)`, kind: 'call' as const, address: u.address, abi: u.abi, functionName: 'allowance', args: [a.address, w.instance.vault] })),
+    ]
+  },
+
+  project(m, w) {
+    const o: Observation = {}
+    for (const a of w.accounts()) {
+      o[`${W}.balanceOf(${a.name})`] = E.balanceOf(m.token, a.address)
+      o[`${U}.balanceOf(${a.name})`] = E.balanceOf(m.underlying, a.address)
+    }
+    o[`${W}.totalSupply`] = m.token.totalSupply
+    projectAllowances(o, w, m.token, W)
+    for (const a of w.actors) o[`${U}.allowance(${a.name},vault)`] = E.allowance(m.underlying, a.address, m.vault)
+    return o
+  },
+
+  sync(m, obs, w) {
+    let token = syncLedger(m.token, obs, w, W)
+    token = { ...token, totalSupply: obs[`${W}.totalSupply`] }
+    let underlying = syncLedger(m.underlying, obs, w, U)
+    for (const a of w.actors) underlying = withAllowance(underlying, a.address, m.vault, obs[`${U}.allowance(${a.name},vault)`])
+    return { ...m, token, underlying }
+  },
+
+  invariants: [
+    {
+      ids: ['RESERVE-BACKING-001', 'RESERVE-BACKING-002'],
+      check: ({ world: w, post, spec }) => {
+        const supply = post[`${W}.totalSupply`]
+        const reserve = post[`${U}.balanceOf(vault)`]
+        w.check('RESERVE-BACKING-001', reserve >= supply, () => ({ message: `after ${spec.label} the supply exceeds the reserve`, expected: `totalSupply <= ${reserve}`, actual: `totalSupply = ${supply}` }))
+        const sum = sumBalances(post, W, w)
+        w.check('RESERVE-BACKING-002', sum === supply, () => ({ message: `after ${spec.label} balances do not add up to the supply`, expected: `sum of balances = ${supply}`, actual: `${sum}` }))
+      },
+    },
+    {
+      ids: ['RESERVE-ACCESS-001'],
+      check: (ctx) =>
+        checkAccess(ctx, 'RESERVE-ACCESS-001', [
+          { prefix: W, allowance: true },
+          { prefix: U, allowance: false },
+        ]),
+    },
+  ],
+
+  async exitProbe(w) {
+    await wrapperExit(w, {
+      id: 'RESERVE-EXIT-001',
+      balance: (a) => E.balanceOf(w.model.token, a),
+      withdraw: (a, amount) => callOn(w, w.instance.vault, w.instance.vaultAbi, 'withdrawTo', [a, amount], a),
+      received: (pre, post, name) => post[`${U}.balanceOf(${name})`] - pre[`${U}.balanceOf(${name})`],
+      supplyKey: `${W}.totalSupply`,
+      prefix: W,
+    })
+  },
+
+  commands(w) {
+    const wrapper = () => role(w, W)
+    const underlying = () => role(w, U)
+    const vaultCall = (name: string, label: string, caller: Address, args: readonly unknown[], predict: (m: M) => ReturnType<typeof R.depositFor>) => ({
+      name,
+      label,
+      caller,
+      user: true,
+      predict,
+      perform: (world: World<M>) => callOn(world, world.instance.vault, world.instance.vaultAbi, name, args, caller),
+      sameReturn: sameBool,
+      formatReturn: (v: unknown) => String(v),
+      events: { address: w.instance.vault, names: ['Transfer'] },
+    })
+    const underlyingCall = (name: string, label: string, caller: Address, args: readonly unknown[], predict: (m: M) => ReturnType<typeof R.donate>) => ({
+      name,
+      label,
+      caller,
+      user: name !== 'mint',
+      predict,
+      perform: (world: World<M>) => callOn(world, underlying().address, underlying().abi, name, args, caller),
+    })
+    return [
+      fc.record({ caller: actorIndex, to: receiverIndex, amount: amountArb(w, 2) }).map(
+        (r) =>
+          new Action<M>(`depositFor(actor ${r.caller}, ${recv(r.to)}, ${describeRecipe(r.amount, ['depositable', 'underlying balance'])})`, (world) => {
+            const caller = actorOf(world, r.caller)
+            const to = receiverOf(world, r.to)
+            const m = world.model
+            const bal = E.balanceOf(m.underlying, caller.address)
+            const allowed = E.allowance(m.underlying, caller.address, m.vault)
+            const amount = amountOf(world, r.amount, [bal < allowed ? bal : allowed, bal])
+            return vaultCall('depositFor', `${caller.name}.depositFor(${to.name}, ${fmt(amount)})`, caller.address, [to.address, amount], (s) => R.depositFor(s, caller.address, to.address, amount))
+          }),
+      ),
+      fc.record({ caller: actorIndex, to: receiverIndex, amount: amountArb(w, 1) }).map(
+        (r) =>
+          new Action<M>(`withdrawTo(actor ${r.caller}, ${recv(r.to)}, ${describeRecipe(r.amount, ['balance'])})`, (world) => {
+            const caller = actorOf(world, r.caller)
+            const to = receiverOf(world, r.to)
+            const amount = amountOf(world, r.amount, [E.balanceOf(world.model.token, caller.address)])
+            return vaultCall('withdrawTo', `${caller.name}.withdrawTo(${to.name}, ${fmt(amount)})`, caller.address, [to.address, amount], (s) => R.withdrawTo(s, caller.address, to.address, amount))
+          }),
+      ),
+      fc.record({ caller: actorIndex, amount: amountArb(w, 1) }).map(
+        (r) =>
+          new Action<M>(`donate(actor ${r.caller}, ${describeRecipe(r.amount, ['underlying balance'])})`, (world) => {
+            const caller = actorOf(world, r.caller)
+            const amount = amountOf(world, r.amount, [E.balanceOf(world.model.underlying, caller.address)])
+            return underlyingCall('transfer', `${caller.name}.donate(${fmt(amount)} underlying to vault)`, caller.address, [world.instance.vault, amount], (s) => R.donate(s, caller.address, amount))
+          }),
+      ),
+      fc.record({ caller: actorIndex, amount: amountArb(w, 2) }).map(
+        (r) =>
+          new Action<M>(`approveUnderlying(actor ${r.caller}, ${describeRecipe(r.amount, ['underlying balance', 'MAX'])})`, (world) => {
+            const caller = actorOf(world, r.caller)
+            const amount = amountOf(world, r.amount, [E.balanceOf(world.model.underlying, caller.address), MAX_UINT256])
+            return underlyingCall('approve', `${caller.name}.approveUnderlying(vault, ${fmt(amount)})`, caller.address, [world.instance.vault, amount], (s) => R.underlyingApprove(s, caller.address, amount))
+          }),
+      ),
+      fc.record({ to: actorIndex, amount: amountArb(w, 1) }).map(
+        (r) =>
+          new Action<M>(`faucet(actor ${r.to}, ${describeRecipe(r.amount, ['1000 units'])})`, (world) => {
+            const to = actorOf(world, r.to)
+            const amount = amountOf(world, r.amount, [1000n * 10n ** BigInt(world.instance.decimals)])
+            return {
+              ...underlyingCall('mint', `faucet: ${fmt(amount)} underlying to ${to.name}`, to.address, [to.address, amount], (s) => R.mintUnderlying(s, to.address, amount) as ReturnType<typeof R.donate>),
+              user: false,
+            }
+          }),
+      ),
+      ...erc20Commands<M>(w, {
+        prefix: W,
+        token: wrapper,
+        balance: (m, a) => E.balanceOf(m.token, a),
+        allowance: (m, o, s) => E.allowance(m.token, o, s),
+        transfer: R.transfer,
+        approve: R.approve,
+        transferFrom: R.transferFrom,
+      }),
+    ]
+  },
+}
+
+export function recv(r: { t: string; i?: number }): string {
+  return r.t === 'actor' ? `actor ${r.i}` : r.t
+}
+
+export function ok<S>(o: { ok: true; state: S } | { ok: false; reason: string }): S {
+  if (!o.ok) throw new Error(`setup step rejected by the model: ${o.reason}`)
+  return o.state
+}
+
+export async function mustCall<X>(w: World<X>, address: Address, abi: Abi, fn: string, args: readonly unknown[], from: Address, value?: bigint): Promise<void> {
+  const r = await w.chain.call({ address, abi, functionName: fn, args, from, value })
+  if (!r.ok) {
+    const { formatRevert } = await import('../harness/revert.ts')
+    const { DeployError } = await import('../harness/errors.ts')
+    throw new DeployError({ contractName: fn, reason: `setup call ${fn}() reverted: ${formatRevert(r.revert)}` })
+  }
+}
+
+export function projectAllowances<X>(o: Observation, w: World<X>, l: E.Ledger, prefix: string): void {
+  for (const a of w.actors) for (const s of w.actors) {
+    if (a.address === s.address) continue
+    o[`${prefix}.allowance(${a.name},${s.name})`] = E.allowance(l, a.address, s.address)
+  }
+}
+
+/** Overwrites a ledger's balances and actor-to-actor allowances with observed values. */
+export function syncLedger<X>(l: E.Ledger, obs: Observation, w: World<X>, prefix: string): E.Ledger {
+  let balances = l.balances
+  for (const a of w.accounts()) {
+    const v = obs[`${prefix}.balanceOf(${a.name})`]
+    if (v !== undefined) balances = E.setAmount(balances, a.address.toLowerCase(), v)
+  }
+  let out: E.Ledger = { ...l, balances }
+  for (const a of w.actors) for (const s of w.actors) {
+    const v = obs[`${prefix}.allowance(${a.name},${s.name})`]
+    if (v !== undefined && a.address !== s.address) out = withAllowance(out, a.address, s.address, v)
+  }
+  return out
+}
+
+export function withAllowance(l: E.Ledger, owner: string, spender: string, value: bigint): E.Ledger {
+  const o = owner.toLowerCase()
+  const s = spender.toLowerCase()
+  const row = { ...(l.allowances[o] ?? {}) }
+  row[s] = value
+  return { ...l, allowances: { ...l.allowances, [o]: row } }
+}
+
+/**
+ * The exit probe shared by 1:1 wrappers: every actor in turn withdraws its whole balance and must
+ * receive exactly that; afterwards only tokens parked at the vault or zero address may remain.
+ */
+export async function wrapperExit<X>(
+  w: World<X>,
+  p: {
+    id: string
+    balance: (a: Address) => bigint
+    withdraw: (a: Address, amount: bigint) => Promise<import('../harness/chain.ts').CallResult>
+    received: (pre: Observation, post: Observation, name: string) => bigint
+    supplyKey: string
+    prefix: string
+  },
+): Promise<void> {
+  const { formatRevert } = await import('../harness/revert.ts')
+  let pre = await w.observe()
+  for (const a of w.actors) {
+    const owed = pre[`${p.prefix}.balanceOf(${a.name})`]
+    if (owed === 0n) continue
+    const r = await p.withdraw(a.address, owed)
+    w.trace?.push({ step: w.stepIndex, label: `exit probe: ${a.name} withdraws its whole balance ${fmt(owed)}`, contract: r.ok ? 'ok' : `reverted: ${formatRevert(r.revert)}`, model: `receives ${fmt(owed)}` })
+    w.check(p.id, r.ok, () => ({ message: `${a.name} cannot withdraw its whole balance`, expected: `withdraw(${owed}) succeeds`, actual: r.ok ? 'ok' : `revert ${formatRevert(r.revert)}` }))
+    const post = await w.observe()
+    const got = p.received(pre, post, a.name)
+    w.check(p.id, got === owed, () => ({ message: `${a.name} withdrew its whole balance but received a different amount`, expected: `${owed}`, actual: `${got}` }))
+    pre = post
+  }
+  const parked = (pre[`${p.prefix}.balanceOf(vault)`] ?? 0n) + (pre[`${p.prefix}.balanceOf(zero)`] ?? 0n)
+  const left = pre[p.supplyKey] - parked
+  w.check(p.id, left === 0n, () => ({ message: 'claims remain outstanding after every holder exited', expected: `totalSupply = ${parked} (tokens parked at the vault or zero address)`, actual: `totalSupply = ${pre[p.supplyKey]}` }))
+}
