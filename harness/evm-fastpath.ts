@@ -1,0 +1,390 @@
+/**
+ * Speed-ups for @ethereumjs/evm that change no observable behaviour. Every patch vaultcheck applies
+ * to ethereumjs lives here, and nowhere else.
+ *
+ * Checked against @ethereumjs/evm 10.1.3 and @ethereumjs/common 10.1.3 (dist/esm). After an
+ * upgrade, re-read the methods named below and re-run test/chain.test.ts (it compares the chain with
+ * and without these patches) and bench/chain-throughput.ts.
+ *
+ * Why: a profile of OpenZeppelin ERC4626 deposit/redeem calls showed two hot spots that are pure
+ * recomputation:
+ *
+ *  1. `Interpreter.prototype._getValidJumpDestinations(code)` runs on the first JUMP of EVERY call
+ *     frame and walks the whole bytecode, building the JUMPDEST bitmap, the decoded PUSH immediates
+ *     and the per-pc opcode table (~11% of the time). Its result depends only on the code bytes and
+ *     on the EVM's opcode table / EIPs, and the interpreter only ever READS it (checked:
+ *     `runState.validJumps[dest] === 1` in opcodes/util.js, `runState.cachedPushes[pc]` in
+ *     opcodes/functions.js, `cachedOpcodes[pc]` in interpreter.js run()). So we memoise it per
+ *     (EVM opcode table, code Uint8Array identity). Code arrays come from the state manager, which
+ *     keeps the same Uint8Array for a contract's code and never writes into it; init code (a new
+ *     array per deploy) simply misses the cache, and the WeakMap lets it be collected.
+ *     The patch is on the prototype (the Interpreter is created per call frame) but only acts for
+ *     EVMs registered with `enableFastPath`; every other EVM runs the original method.
+ *
+ *  2. `Common` answers `isActivatedEIP` with `Array.prototype.includes` over ~90 EIPs,
+ *     `gteHardfork` by scanning the hardfork list, `consensusType()` by scanning hardfork changes
+ *     and `param()` with a `BigInt()` conversion, and the interpreter asks these per opcode / per
+ *     frame (~10%). For a Common whose hardfork and EIPs never change, the answers are constant: we
+ *     memoise them on that one Common instance (own properties, not the prototype). Should anything
+ *     call `setHardfork`/`setHardforkBy`/`setEIPs`/`updateParams`/`resetParams` later, the memo is
+ *     dropped.
+ *
+ *  3. `Interpreter.prototype.run` awaits the async `runStep` for EVERY opcode: one promise and one
+ *     microtask per PUSH/DUP/ADD..., which made the interpreter loop and the garbage collector the
+ *     top of the profile. `fastRun` below is a copy of 10.1.3's `run` loop that executes an opcode
+ *     synchronously when its handler is synchronous and its gas is either static or one of the
+ *     memory-expansion-only formulas (MLOAD/MSTORE/MSTORE8, copied from opcodes/gas.js +
+ *     subMemUsage in opcodes/util.js); every other opcode still goes through the original
+ *     `runStep`. MSTORE's handler is replaced by one that writes the word straight into memory
+ *     (10.1.3 builds it with setLengthLeft, which pads through array spreads). It steps aside
+ *     (calls the original `run`) whenever anything it does not replicate could matter: step
+ *     listeners or DEBUG, the profiler, EOF code, or any of EIPs 3540/6800/7864/7928/8037 active.
+ *     Because this copies ethereumjs code, it is installed only if the source text of the methods
+ *     it replaces hashes to what was reviewed (SOURCE_HASHES); otherwise it is silently skipped
+ *     (`fastPathStats.loopPatched` says which), leaving patches 1 and 2.
+ */
+import { createHash } from 'node:crypto'
+import type { Common } from '@ethereumjs/common'
+import { EVMError, type EVM } from '@ethereumjs/evm'
+
+type JumpAnalysis = { jumps: Uint8Array; pushes: Record<number, bigint>; opcodesCached: unknown[] }
+type OpcodeInfo = { code: number; isAsync: boolean; dynamicGas: boolean; isInvalid: boolean; feeBigInt: bigint }
+type OpEntry = {
+  opcodeInfo: OpcodeInfo
+  opHandler: (runState: RunState, common: Common) => unknown
+  gasHandler?: (runState: RunState, gas: bigint, common: Common) => unknown
+}
+type Memory = { _store: Uint8Array; extend(offset: number, size: number): void }
+type RunState = {
+  programCounter: number
+  opCode: number
+  code: Uint8Array
+  validJumps: Uint8Array
+  cachedPushes: Record<number, bigint>
+  shouldDoJumpAnalysis: boolean
+  gasLeft: bigint
+  memory: Memory
+  memoryWordCount: bigint
+  highestMemCost: bigint
+  stack: { peek(n?: number): bigint[]; popN(n: number): bigint[] }
+  env: { accessWitness?: { commit(): void; revert(): void } }
+  eip8037BurnLeftoverAfterCreateHaltOntoAlive?: boolean
+}
+type RunResult = { runState: RunState; exceptionError?: unknown }
+type InterpreterLike = {
+  _evm: EVM & { _opcodeMap: OpEntry[]; DEBUG: boolean }
+  _runState: RunState
+  common: Common
+  profilerOpts?: { enabled?: boolean }
+  _getValidJumpDestinations(code: Uint8Array): JumpAnalysis
+  run(code: Uint8Array, opts?: { pc?: number }): Promise<RunResult>
+  runStep(entry?: OpEntry): Promise<void>
+  useGas(amount: bigint, context?: unknown): void
+}
+
+/** sha256 (first 16 hex) of the source text of the 10.1.3 methods patch 3 replaces or relies on. */
+const SOURCE_HASHES: Record<string, string> = {
+  run: '8e769d9b5ec21205',
+  runStep: 'cc2ccda2341c2f42',
+  useGas: '2362d4d43a082739',
+  'gas:0x51': '160c132911371eb2',
+  'gas:0x52': '6ad9393e3de696fe',
+  'gas:0x53': '50702563129d262a',
+  'op:0x52': '29edc93190b4e005',
+}
+const hash16 = (f: unknown) => createHash('sha256').update(String(f)).digest('hex').slice(0, 16)
+
+const FASTPATH_EVMS = new WeakSet<object>()
+/** Per opcode table (one per EVM instance and hardfork), per code array. */
+const JUMP_CACHE = new WeakMap<object, WeakMap<Uint8Array, JumpAnalysis>>()
+const PATCHED_PROTOTYPES = new WeakSet<object>()
+const PATCHED_LOOPS = new WeakSet<object>()
+
+/** Counters for tests and the bench (hits prove the cache is used). */
+export const fastPathStats = { jumpCacheHits: 0, jumpCacheMisses: 0, loopPatched: false, fastRuns: 0 }
+
+function patchInterpreterPrototype(proto: InterpreterLike): void {
+  if (PATCHED_PROTOTYPES.has(proto)) return
+  PATCHED_PROTOTYPES.add(proto)
+  const original = proto._getValidJumpDestinations
+  proto._getValidJumpDestinations = function (this: InterpreterLike, code: Uint8Array): JumpAnalysis {
+    const evm = this._evm
+    if (!FASTPATH_EVMS.has(evm)) return original.call(this, code)
+    // The opcode table is replaced when the hardfork changes, so it keys the outer level.
+    const opcodeMap = (evm as unknown as { _opcodeMap: object })._opcodeMap
+    let perCode = JUMP_CACHE.get(opcodeMap)
+    if (perCode === undefined) {
+      perCode = new WeakMap()
+      JUMP_CACHE.set(opcodeMap, perCode)
+    }
+    let hit = perCode.get(code)
+    if (hit === undefined) {
+      fastPathStats.jumpCacheMisses++
+      hit = original.call(this, code)
+      // The interpreter only reads these; freezing the holder object documents that (the typed
+      // array itself cannot be frozen, and freezing `pushes`/`opcodesCached` would make them
+      // slower dictionaries).
+      Object.freeze(hit)
+      perCode.set(code, hit)
+    } else {
+      fastPathStats.jumpCacheHits++
+    }
+    return hit
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Patch 3: synchronous steps.
+
+const BIGINT_0 = 0n
+const BIGINT_1 = 1n
+const BIGINT_32 = 32n
+
+/** opcodes/util.js divCeil, for the non-negative operands the stack holds. */
+function divCeil(a: bigint, b: bigint): bigint {
+  const div = a / b
+  return a % b === BIGINT_0 ? div : div + BIGINT_1
+}
+
+/** opcodes/util.js subMemUsage (10.1.3), verbatim apart from types. */
+function subMemUsage(runState: RunState, offset: bigint, length: bigint, common: Common): bigint {
+  if (length === BIGINT_0) return BIGINT_0
+  const newMemoryWordCount = divCeil(offset + length, BIGINT_32)
+  if (newMemoryWordCount <= runState.memoryWordCount) return BIGINT_0
+  const words = newMemoryWordCount
+  const fee = common.param('memoryGas')
+  const quadCoefficient = common.param('quadCoefficientDivGas')
+  let cost = words * fee + (words * words) / quadCoefficient
+  if (cost > runState.highestMemCost) {
+    const currentHighestMemCost = runState.highestMemCost
+    runState.highestMemCost = cost
+    cost -= currentHighestMemCost
+  }
+  runState.memoryWordCount = newMemoryWordCount
+  return cost
+}
+
+type SyncGas = (runState: RunState, gas: bigint, common: Common) => bigint
+/** Synchronous twins of the MLOAD/MSTORE/MSTORE8 dynamic gas handlers in opcodes/gas.js. */
+const SYNC_GAS: Record<number, SyncGas> = {
+  0x51: (rs, gas, common) => gas + subMemUsage(rs, rs.stack.peek()[0], BIGINT_32, common),
+  0x52: (rs, gas, common) => gas + subMemUsage(rs, rs.stack.peek()[0], BIGINT_32, common),
+  0x53: (rs, gas, common) => gas + subMemUsage(rs, rs.stack.peek()[0], BIGINT_1, common),
+}
+
+const HEX_VALUE = new Int8Array(128).fill(-1)
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i
+for (let i = 0; i < 6; i++) HEX_VALUE[97 + i] = 10 + i
+
+/** MSTORE: the 32-byte big-endian word written in place (same effect as 10.1.3's handler). */
+function mstore(runState: RunState): void {
+  const [offset, word] = runState.stack.popN(2)
+  const off = Number(offset)
+  const memory = runState.memory
+  memory.extend(off, 32)
+  const store = memory._store
+  store.fill(0, off, off + 32)
+  if (word === BIGINT_0) return
+  const hex = word.toString(16)
+  let j = off + 31
+  let i = hex.length
+  while (i > 1) {
+    const lo = HEX_VALUE[hex.charCodeAt(--i)]
+    const hi = HEX_VALUE[hex.charCodeAt(--i)]
+    store[j--] = (hi << 4) | lo
+  }
+  if (i === 1) store[j] = HEX_VALUE[hex.charCodeAt(0)]
+}
+
+/** How each opcode runs: 0 = original async runStep, 1 = sync static gas, 2 = sync with SYNC_GAS. */
+type Plan = { mode: Uint8Array; gas: (SyncGas | undefined)[]; handler: OpEntry['opHandler'][] }
+const PLANS = new WeakMap<object, Plan>()
+
+function planFor(opcodeMap: OpEntry[]): Plan {
+  let plan = PLANS.get(opcodeMap)
+  if (plan !== undefined) return plan
+  plan = { mode: new Uint8Array(256), gas: [], handler: [] }
+  for (let op = 0; op < 256; op++) {
+    const entry = opcodeMap[op]
+    const info = entry.opcodeInfo
+    plan.handler[op] = entry.opHandler
+    if (info.isAsync) continue
+    if (!info.dynamicGas) plan.mode[op] = 1
+    else if (SYNC_GAS[op] !== undefined && info.code === op && hash16(entry.gasHandler) === SOURCE_HASHES[`gas:0x${op.toString(16)}`]) {
+      plan.mode[op] = 2
+      plan.gas[op] = SYNC_GAS[op]
+    }
+  }
+  if (hash16(opcodeMap[0x52].opHandler) === SOURCE_HASHES['op:0x52'] && opcodeMap[0x52].opcodeInfo.code === 0x52) {
+    plan.handler[0x52] = mstore as OpEntry['opHandler']
+  }
+  PLANS.set(opcodeMap, plan)
+  return plan
+}
+
+const STEP_ASIDE_EIPS = [3540, 6800, 7864, 7928, 8037]
+
+function patchRunLoop(proto: InterpreterLike): void {
+  const originalRun = proto.run
+  if (hash16(originalRun) !== SOURCE_HASHES.run || hash16(proto.runStep) !== SOURCE_HASHES.runStep || hash16(proto.useGas) !== SOURCE_HASHES.useGas) {
+    return
+  }
+  fastPathStats.loopPatched = true
+  proto.run = function (this: InterpreterLike, code: Uint8Array, opts: { pc?: number } = {}): Promise<RunResult> {
+    const evm = this._evm
+    if (
+      !FASTPATH_EVMS.has(evm) ||
+      evm.DEBUG ||
+      evm.events.listenerCount('step') > 0 ||
+      this.profilerOpts?.enabled === true ||
+      STEP_ASIDE_EIPS.some((eip) => this.common.isActivatedEIP(eip))
+    ) {
+      return originalRun.call(this, code, opts)
+    }
+    return fastRun.call(this, code, opts)
+  }
+}
+
+/** interpreter.js run() of 10.1.3 with the EOF, EIP-7864 and profiler branches removed (see above). */
+async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: number }): Promise<RunResult> {
+  fastPathStats.fastRuns++
+  const runState = this._runState
+  runState.code = code
+  runState.programCounter = opts.pc ?? runState.programCounter
+  const pc = runState.programCounter
+  if (pc !== 0 && (pc < 0 || pc >= runState.code.length)) {
+    throw new Error('Internal error: program counter not in range')
+  }
+  const opcodeMap = this._evm._opcodeMap
+  const plan = planFor(opcodeMap)
+  const { mode, gas: syncGas, handler } = plan
+  const common = this.common
+  let err: { error: string } | undefined
+  let cachedOpcodes: OpEntry[] | undefined
+  let doJumpAnalysis = true
+  while (runState.programCounter < runState.code.length) {
+    const programCounter = runState.programCounter
+    let opCode: number
+    let opCodeObj: OpEntry | undefined
+    if (doJumpAnalysis) {
+      opCode = runState.code[programCounter]
+      if (opCode === 0x56 || opCode === 0x57 || opCode === 0x5e) {
+        const { jumps, pushes, opcodesCached } = this._getValidJumpDestinations(runState.code)
+        runState.validJumps = jumps
+        runState.cachedPushes = pushes
+        runState.shouldDoJumpAnalysis = false
+        cachedOpcodes = opcodesCached as OpEntry[]
+        doJumpAnalysis = false
+      }
+    } else {
+      opCodeObj = cachedOpcodes![programCounter]
+      opCode = opCodeObj.opcodeInfo.code
+    }
+    runState.opCode = opCode
+    try {
+      const m = mode[opCode]
+      if (m === 0) {
+        await this.runStep(opCodeObj)
+      } else {
+        // runStep() for a synchronous opcode, minus what the guards above rule out.
+        const info = (opCodeObj ?? opcodeMap[opCode]).opcodeInfo
+        let gas = info.feeBigInt
+        if (m === 2) gas = syncGas[opCode]!(runState, gas, common)
+        if (info.isInvalid) throw new EVMError(EVMError.errorMessages.INVALID_OPCODE)
+        this.useGas(gas, info)
+        runState.programCounter++
+        handler[opCode](runState, common)
+        runState.env.accessWitness?.commit()
+      }
+    } catch (e) {
+      runState.env.accessWitness?.revert()
+      const ev = e as { errorType?: string; error?: string }
+      if (!(typeof e === 'object' && e !== null && 'errorType' in e && ev.errorType === 'EVMError')) throw e
+      if (ev.error !== EVMError.errorMessages.STOP) err = ev as { error: string }
+      break
+    }
+  }
+  if (err === undefined && runState.eip8037BurnLeftoverAfterCreateHaltOntoAlive === true && runState.gasLeft > BIGINT_0) {
+    runState.gasLeft = BIGINT_0
+    err = new EVMError(EVMError.errorMessages.OUT_OF_GAS)
+  }
+  return { runState, exceptionError: err }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Patch 2: Common memo.
+
+function memoiseCommon(common: Common): void {
+  const c = common as unknown as Record<string, unknown> & {
+    isActivatedEIP(eip: number): boolean
+    gteHardfork(hf: string): boolean
+    consensusType(): string
+    param(name: string): bigint
+  }
+  if (Object.prototype.hasOwnProperty.call(c, '__vaultcheckFastPath')) return
+  const proto = Object.getPrototypeOf(c) as typeof c
+  let eips = new Map<number, boolean>()
+  let gte = new Map<string, boolean>()
+  let params = new Map<string, bigint>()
+  let consensus: string | undefined
+  const reset = () => {
+    eips = new Map()
+    gte = new Map()
+    params = new Map()
+    consensus = undefined
+  }
+  Object.defineProperty(c, '__vaultcheckFastPath', { value: true })
+  c.isActivatedEIP = function (eip: number): boolean {
+    let v = eips.get(eip)
+    if (v === undefined) {
+      v = proto.isActivatedEIP.call(this, eip)
+      eips.set(eip, v)
+    }
+    return v
+  }
+  c.gteHardfork = function (hf: string): boolean {
+    let v = gte.get(hf)
+    if (v === undefined) {
+      v = proto.gteHardfork.call(this, hf)
+      gte.set(hf, v)
+    }
+    return v
+  }
+  c.consensusType = function (): string {
+    if (consensus === undefined) consensus = proto.consensusType.call(this)
+    return consensus
+  }
+  c.param = function (name: string): bigint {
+    let v = params.get(name)
+    if (v === undefined) {
+      v = proto.param.call(this, name) // throws for an unknown name: not memoised, still throws
+      params.set(name, v)
+    }
+    return v
+  }
+  for (const m of ['setHardfork', 'setHardforkBy', 'setEIPs', 'updateParams', 'resetParams']) {
+    const orig = proto[m] as (...a: unknown[]) => unknown
+    c[m] = function (this: unknown, ...args: unknown[]) {
+      reset()
+      const r = orig.apply(this, args)
+      reset()
+      return r
+    }
+  }
+}
+
+/**
+ * Turns the fast path on for one EVM. `interpreterPrototype` is the prototype of the Interpreter
+ * class that EVM instantiates: it is taken from a live call result (`execResult.runState.interpreter`)
+ * rather than imported, because @ethereumjs/evm does not export it and a deep import could resolve
+ * to a second copy of the module (src/ vs dist/) that the EVM never uses.
+ */
+export function enableFastPath(evm: EVM, interpreterPrototype: object): void {
+  patchInterpreterPrototype(interpreterPrototype as InterpreterLike)
+  if (!PATCHED_LOOPS.has(interpreterPrototype)) {
+    PATCHED_LOOPS.add(interpreterPrototype)
+    patchRunLoop(interpreterPrototype as InterpreterLike)
+  }
+  memoiseCommon(evm.common)
+  FASTPATH_EVMS.add(evm)
+}

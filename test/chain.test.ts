@@ -1,0 +1,367 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { maxUint256, type Abi, type Address, type Hex } from 'viem'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { actorAddress, createChain, type Chain, type CallResult } from '../harness/chain.ts'
+import { compile, getArtifact, type Artifact } from '../harness/compile.ts'
+import { DeployError, ReadRevertedError, VaultcheckError, HarnessError } from '../harness/errors.ts'
+import { fastPathStats } from '../harness/evm-fastpath.ts'
+import { decodeRevert, formatRevert } from '../harness/revert.ts'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+let reverter: Artifact
+let blockInfo: Artifact
+let abstractThing: Artifact
+let revertingCtor: Artifact
+let token: Artifact
+let puller: Artifact
+let benchToken: Artifact
+let benchVault: Artifact
+
+beforeAll(async () => {
+  const out = await compile({
+    sources: [
+      'contracts/test-fixtures/Reverter.sol',
+      'test/fixtures/ChainFixtures.sol',
+      'bench/fixtures/BenchVault.sol',
+    ],
+    root,
+  })
+  reverter = getArtifact(out, 'Reverter')
+  blockInfo = getArtifact(out, 'BlockInfo')
+  abstractThing = getArtifact(out, 'AbstractThing')
+  revertingCtor = getArtifact(out, 'RevertingConstructor')
+  token = getArtifact(out, 'FixtureToken')
+  puller = getArtifact(out, 'Puller')
+  benchToken = getArtifact(out, 'BenchToken')
+  benchVault = getArtifact(out, 'BenchVault')
+})
+
+function expectFailure(r: CallResult) {
+  if (r.ok) throw new Error(`expected the call to fail, it returned ${r.returnData}`)
+  return r.revert
+}
+
+describe('chain', () => {
+  it('gives each actor a deterministic, funded address and rejects unknown actor names', async () => {
+    const chain = await createChain({ actors: ['alice', 'bob'], actorBalance: 123n })
+    expect(chain.actors).toEqual({ alice: actorAddress('alice'), bob: actorAddress('bob') })
+    expect(chain.actor('bob')).toBe(actorAddress('bob'))
+    expect((await createChain()).actor('alice')).toBe(chain.actor('alice'))
+    expect(await chain.getBalance(chain.actor('alice'))).toBe(123n)
+    expect(chain.evmVersion).toBe('osaka')
+    expect(() => chain.actor('mallory')).toThrow(VaultcheckError)
+    expect(() => chain.actor('mallory')).toThrow(/known actors: alice, bob/)
+  })
+
+  it('deploys a contract, writes with a call and reads the value back, with the event decoded', async () => {
+    const chain = await createChain()
+    const bob = chain.actor('bob')
+    const addr = await chain.deploy({ artifact: reverter })
+    expect(await chain.getCode(addr)).toBe(reverter.deployedBytecode)
+    const r = await chain.call({ address: addr, abi: reverter.abi, functionName: 'setValue', args: [77n], from: bob })
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.result).toBeUndefined()
+    expect(r.gasUsed).toBeGreaterThan(0n)
+    expect(r.logs).toHaveLength(1)
+    expect(r.logs[0]).toMatchObject({ address: addr, eventName: 'ValueSet', args: { value: 77n, by: bob } })
+    expect(await chain.read({ address: addr, abi: reverter.abi, functionName: 'value' })).toBe(77n)
+  })
+
+  it('increments the sender nonce once per deploy and call, and deploys at the CREATE address', async () => {
+    const chain = await createChain()
+    const alice = chain.actor('alice')
+    expect(await chain.getNonce(alice)).toBe(0n)
+    const a = await chain.deploy({ artifact: reverter })
+    expect(await chain.getNonce(alice)).toBe(1n)
+    const b = await chain.deploy({ artifact: reverter })
+    expect(a).not.toBe(b)
+    await chain.call({ address: a, abi: reverter.abi, functionName: 'setValue', args: [1n] })
+    expect(await chain.getNonce(alice)).toBe(3n)
+    await chain.read({ address: a, abi: reverter.abi, functionName: 'value' })
+    expect(await chain.getNonce(alice)).toBe(3n)
+  })
+
+  describe('revert decoding', () => {
+    let chain: Chain
+    let addr: Address
+    beforeAll(async () => {
+      chain = await createChain()
+      addr = await chain.deploy({ artifact: reverter })
+    })
+    const call = (functionName: string, args: readonly unknown[] = [], from?: Address) =>
+      chain.call({ address: addr, abi: reverter.abi, functionName, args, from })
+
+    it('decodes Error(string)', async () => {
+      const rev = expectFailure(await call('revertString'))
+      expect(rev).toEqual({ kind: 'error', message: 'Reverter: string' })
+      expect(formatRevert(rev)).toBe('Error("Reverter: string")')
+    })
+
+    it('decodes Panic codes with their meaning', async () => {
+      const assertFail = expectFailure(await call('revertPanic'))
+      expect(assertFail).toEqual({ kind: 'panic', code: 1n, meaning: 'assertion failed' })
+      const div = expectFailure(await call('revertDivByZero', [0n]))
+      expect(div).toMatchObject({ kind: 'panic', code: 0x12n })
+      expect(formatRevert(div)).toBe('Panic(0x12: division or modulo by zero)')
+    })
+
+    it('decodes a custom error with its arguments', async () => {
+      const bob = chain.actor('bob')
+      const rev = expectFailure(await call('revertCustom', [], bob))
+      expect(rev).toEqual({ kind: 'custom', name: 'Unauthorized', args: [bob, 42n], signature: 'Unauthorized(address,uint256)' })
+      expect(formatRevert(rev)).toBe(`Unauthorized(${bob}, 42)`)
+    })
+
+    it('keeps unknown revert bytes raw', async () => {
+      const rev = expectFailure(await call('revertRaw'))
+      expect(rev).toEqual({ kind: 'raw', data: '0xdeadbeef' })
+      expect(formatRevert(rev)).toBe('revert 0xdeadbeef')
+    })
+
+    it('reports a revert without data as empty', async () => {
+      expect(expectFailure(await call('revertEmpty'))).toEqual({ kind: 'empty' })
+    })
+
+    it('reports the INVALID opcode, consuming all gas', async () => {
+      const r = await call('invalidOpcode')
+      expect(expectFailure(r)).toEqual({ kind: 'invalid-opcode' })
+      expect(r.gasUsed).toBe(30_000_000n)
+      expect(formatRevert({ kind: 'invalid-opcode' })).toBe('invalid opcode')
+    })
+
+    it('stops an endless loop with out-of-gas at the gas cap, promptly', async () => {
+      const small = await createChain({ gasCap: 2_000_000n })
+      const a = await small.deploy({ artifact: reverter })
+      const t0 = performance.now()
+      const r = await small.call({ address: a, abi: reverter.abi, functionName: 'loopForever' })
+      expect(performance.now() - t0).toBeLessThan(5_000)
+      expect(expectFailure(r)).toEqual({ kind: 'out-of-gas' })
+      expect(r.gasUsed).toBe(2_000_000n)
+      // The default cap (30M gas) also terminates.
+      const big = await call('loopForever')
+      expect(expectFailure(big)).toEqual({ kind: 'out-of-gas' })
+    })
+
+    it('throws ReadRevertedError with the decoded reason when a read reverts', async () => {
+      const p = chain.read({ address: addr, abi: reverter.abi, functionName: 'revertString' })
+      await expect(p).rejects.toBeInstanceOf(ReadRevertedError)
+      await expect(p).rejects.toThrow(/revertString\(\).*Error\("Reverter: string"\)/)
+    })
+
+    it('decodes malformed or unknown data as raw and maps ethereumjs exception strings', () => {
+      expect(decodeRevert({ data: '0x08c379a0' })).toEqual({ kind: 'raw', data: '0x08c379a0' })
+      expect(decodeRevert({ data: '0xdead' })).toEqual({ kind: 'raw', data: '0xdead' })
+      expect(decodeRevert({ data: '0x', exceptionError: 'out of gas' })).toEqual({ kind: 'out-of-gas' })
+      expect(decodeRevert({ data: '0x', exceptionError: 'stack underflow' })).toEqual({ kind: 'other', message: 'stack underflow' })
+      const abi = reverter.abi
+      const data = '0xda4720230000000000000000000000000000000000000000000000000000000000000001000000000000000000000000000000000000000000000000000000000000002a' as Hex
+      expect(decodeRevert({ data, abis: [abi] })).toMatchObject({ kind: 'custom', name: 'Unauthorized', args: ['0x0000000000000000000000000000000000000001', 42n] })
+      expect(decodeRevert({ data })).toEqual({ kind: 'raw', data })
+    })
+  })
+
+  it("decodes a custom error raised by another deployed contract (the token's ERC20 error through a caller)", async () => {
+    const chain = await createChain()
+    const alice = chain.actor('alice')
+    const bob = chain.actor('bob')
+    const t = await chain.deploy({ artifact: token })
+    const p = await chain.deploy({ artifact: puller })
+    expect(puller.abi.some((i) => i.type === 'error')).toBe(false)
+    await chain.call({ address: t, abi: token.abi, functionName: 'mint', args: [bob, 10n] })
+    const rev = expectFailure(await chain.call({ address: p, abi: puller.abi, functionName: 'pull', args: [t, bob, 5n], from: alice }))
+    expect(rev).toEqual({
+      kind: 'custom',
+      name: 'ERC20InsufficientAllowance',
+      args: [p, 0n, 5n],
+      signature: 'ERC20InsufficientAllowance(address,uint256,uint256)',
+    })
+    // After approval it goes through, and the token's Transfer event is decoded via the registry.
+    await chain.call({ address: t, abi: token.abi, functionName: 'approve', args: [p, 5n], from: bob })
+    const ok = await chain.call({ address: p, abi: puller.abi, functionName: 'pull', args: [t, bob, 5n], from: alice })
+    expect(ok.ok && ok.logs.map((l) => l.eventName)).toEqual(['Transfer'])
+    expect(ok.ok && ok.logs[0].args).toEqual({ from: bob, to: p, value: 5n })
+  })
+
+  it('keeps logs raw when no known ABI has the event', async () => {
+    const chain = await createChain()
+    // Deployed with its events stripped from the ABI, so nothing the chain knows describes Received.
+    const stripped = { ...blockInfo, abi: blockInfo.abi.filter((i) => i.type !== 'event') }
+    const b = await chain.deploy({ artifact: stripped })
+    const r = await chain.callRaw({ to: b, value: 5n })
+    expect(r.ok).toBe(true)
+    expect(r.logs).toHaveLength(1)
+    expect(r.logs[0].eventName).toBeUndefined()
+    expect(r.logs[0].args).toBeUndefined()
+    expect(r.logs[0].address).toBe(b)
+    expect(r.logs[0].topics).toHaveLength(1)
+    expect(r.logs[0].data).toMatch(/^0x[0-9a-f]{128}$/)
+    // Once an artifact with the event is deployed, the same log decodes.
+    await chain.deploy({ artifact: blockInfo })
+    const again = await chain.callRaw({ to: b, value: 5n })
+    expect(again.logs[0].eventName).toBe('Received')
+  })
+
+  it('rejects deploying an abstract contract (no bytecode) and a reverting constructor with DeployError', async () => {
+    const chain = await createChain()
+    expect(abstractThing.bytecode).toBe('0x')
+    await expect(chain.deploy({ artifact: abstractThing })).rejects.toBeInstanceOf(DeployError)
+    await expect(chain.deploy({ artifact: abstractThing })).rejects.toThrow(/AbstractThing.*no bytecode/)
+    const err = await chain.deploy({ artifact: revertingCtor }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(DeployError)
+    expect((err as DeployError).message).toMatch(/Error\("constructor says no"\)/)
+  })
+
+  it('moves native value with callRaw and setBalance, with gas price 0', async () => {
+    const chain = await createChain()
+    const alice = chain.actor('alice')
+    const b = await chain.deploy({ artifact: blockInfo })
+    const before = await chain.getBalance(alice)
+    const r = await chain.callRaw({ to: b, value: 1000n })
+    expect(r.ok).toBe(true)
+    expect(r.logs[0]).toMatchObject({ address: b, eventName: 'Received', args: { from: alice, amount: 1000n } })
+    expect(await chain.getBalance(b)).toBe(1000n)
+    expect(await chain.getBalance(alice)).toBe(before - 1000n)
+    await chain.setBalance(alice, 5n)
+    expect(await chain.getBalance(alice)).toBe(5n)
+    const tooMuch = await chain.callRaw({ to: b, value: 6n })
+    expect(tooMuch.ok).toBe(false)
+    expect(await chain.getBalance(alice)).toBe(5n)
+    const fresh = '0x000000000000000000000000000000000000beef' as Address
+    expect(await chain.getBalance(fresh)).toBe(0n)
+    await chain.setBalance(fresh, 9n)
+    expect(await chain.getBalance(fresh)).toBe(9n)
+  })
+
+  it('makes setTimestamp and setBlockNumber visible to contracts', async () => {
+    const chain = await createChain()
+    const b = await chain.deploy({ artifact: blockInfo })
+    const read = () => chain.read<readonly [bigint, bigint]>({ address: b, abi: blockInfo.abi, functionName: 'blockInfo' })
+    expect(await read()).toEqual([chain.timestamp, chain.blockNumber])
+    chain.setTimestamp(2_000_000_000n)
+    chain.setBlockNumber(12_345n)
+    expect(chain.timestamp).toBe(2_000_000_000n)
+    expect(await read()).toEqual([2_000_000_000n, 12_345n])
+  })
+
+  it('restores balances, storage, code, nonces and block context on revert, repeatedly', async () => {
+    const chain = await createChain()
+    const alice = chain.actor('alice')
+    const bob = chain.actor('bob')
+    const r = await chain.deploy({ artifact: reverter })
+    const b = await chain.deploy({ artifact: blockInfo })
+    await chain.call({ address: r, abi: reverter.abi, functionName: 'setValue', args: [1n] })
+    const observe = async () => ({
+      value: await chain.read({ address: r, abi: reverter.abi, functionName: 'value' }),
+      alice: await chain.getBalance(alice),
+      bob: await chain.getBalance(bob),
+      contract: await chain.getBalance(b),
+      aliceNonce: await chain.getNonce(alice),
+      bobNonce: await chain.getNonce(bob),
+      ts: chain.timestamp,
+      bn: chain.blockNumber,
+    })
+    const before = await observe()
+    const snap = await chain.snapshot()
+    let deployedLater: Address | undefined
+    for (let round = 0; round < 3; round++) {
+      await chain.call({ address: r, abi: reverter.abi, functionName: 'setValue', args: [100n + BigInt(round)], from: bob })
+      await chain.callRaw({ to: b, value: 7n })
+      await chain.setBalance(bob, 1n)
+      chain.setTimestamp(chain.timestamp + 1000n)
+      chain.setBlockNumber(chain.blockNumber + 10n)
+      const d = await chain.deploy({ artifact: reverter })
+      // The same nonce is reused after each revert, so the same address comes back.
+      if (deployedLater !== undefined) expect(d).toBe(deployedLater)
+      deployedLater = d
+      expect(await chain.getCode(d)).not.toBe('0x')
+      expect(await observe()).not.toEqual(before)
+      await chain.revert(snap)
+      expect(await observe()).toEqual(before)
+      expect(await chain.getCode(d)).toBe('0x')
+    }
+  })
+
+  it('invalidates snapshots taken after the one reverted to', async () => {
+    const chain = await createChain()
+    const r = await chain.deploy({ artifact: reverter })
+    const set = (v: bigint) => chain.call({ address: r, abi: reverter.abi, functionName: 'setValue', args: [v] })
+    const value = () => chain.read({ address: r, abi: reverter.abi, functionName: 'value' })
+    const s1 = await chain.snapshot()
+    await set(1n)
+    const s2 = await chain.snapshot()
+    await set(2n)
+    const s3 = await chain.snapshot()
+    await set(3n)
+    await chain.revert(s2)
+    expect(await value()).toBe(1n)
+    await expect(chain.revert(s3)).rejects.toBeInstanceOf(HarnessError)
+    await set(4n)
+    await chain.revert(s2)
+    expect(await value()).toBe(1n)
+    await chain.revert(s1)
+    expect(await value()).toBe(0n)
+    await expect(chain.revert(s2)).rejects.toBeInstanceOf(HarnessError)
+  })
+
+  it('gives identical observations with and without the ethereumjs fast path', async () => {
+    const runs0 = fastPathStats.fastRuns
+    const script = async (chain: Chain) => {
+      const seen: unknown[] = []
+      const alice = chain.actor('alice')
+      const bob = chain.actor('bob')
+      const record = (r: CallResult) => seen.push(r.ok ? { ...r, logs: r.logs.map((l) => ({ ...l })) } : r)
+      const rv = await chain.deploy({ artifact: reverter })
+      const t = await chain.deploy({ artifact: benchToken })
+      const v = await chain.deploy({ artifact: benchVault, args: [t] })
+      const c = (address: Address, abi: Abi, functionName: string, args: readonly unknown[] = [], from = alice) =>
+        chain.call({ address, abi, functionName, args, from }).then(record)
+      for (const fn of ['revertString', 'revertPanic', 'revertCustom', 'revertRaw', 'revertEmpty', 'invalidOpcode']) await c(rv, reverter.abi, fn)
+      await c(rv, reverter.abi, 'revertDivByZero', [0n])
+      await c(rv, reverter.abi, 'setValue', [5n], bob)
+      await c(t, benchToken.abi, 'mint', [alice, 10n ** 24n])
+      await c(t, benchToken.abi, 'mint', [bob, 10n ** 20n])
+      await c(v, benchVault.abi, 'deposit', [10n ** 18n, alice]) // no allowance yet: token error
+      await c(t, benchToken.abi, 'approve', [v, maxUint256])
+      await c(t, benchToken.abi, 'approve', [v, maxUint256], bob)
+      let shares = 0n
+      for (let i = 0; i < 40; i++) {
+        const who = i % 3 === 0 ? bob : alice
+        if (i % 2 === 0) {
+          const r = await chain.call({ address: v, abi: benchVault.abi, functionName: 'deposit', args: [10n ** 17n + BigInt(i) * 999n, who], from: who })
+          record(r)
+          if (r.ok) shares = r.result as bigint
+        } else {
+          await c(v, benchVault.abi, 'redeem', [shares / 2n + 1n, who, who], who)
+        }
+        if (i === 20) await c(t, benchToken.abi, 'mint', [v, 12_345n]) // donation changes the rate
+      }
+      await c(v, benchVault.abi, 'redeem', [10n ** 30n, alice, alice]) // ERC4626ExceededMaxRedeem
+      for (const [addr, abi, fn, args] of [
+        [t, benchToken.abi, 'balanceOf', [alice]],
+        [t, benchToken.abi, 'balanceOf', [bob]],
+        [t, benchToken.abi, 'balanceOf', [v]],
+        [v, benchVault.abi, 'totalSupply', []],
+        [v, benchVault.abi, 'totalAssets', []],
+        [rv, reverter.abi, 'value', []],
+      ] as const) {
+        seen.push(await chain.read({ address: addr, abi, functionName: fn, args }))
+      }
+      for (const a of [alice, bob, rv, t, v]) seen.push(await chain.getBalance(a), await chain.getCode(a), await chain.getNonce(a))
+      return seen
+    }
+    const fast = await script(await createChain())
+    expect(fastPathStats.loopPatched).toBe(true)
+    expect(fastPathStats.fastRuns).toBeGreaterThan(runs0)
+    const runsAfterFast = fastPathStats.fastRuns
+    const slow = await script(await createChain({ fastPath: false }))
+    expect(fastPathStats.fastRuns).toBe(runsAfterFast)
+    expect(fast.length).toBeGreaterThan(60)
+    expect(fast).toEqual(slow)
+    // The script did exercise the failure paths.
+    expect(fast.some((x) => (x as { revert?: { name?: string } }).revert?.name === 'ERC4626ExceededMaxRedeem')).toBe(true)
+    expect(fast.some((x) => (x as { revert?: { name?: string } }).revert?.name === 'ERC20InsufficientAllowance')).toBe(true)
+  })
+})
