@@ -59,6 +59,8 @@ export type Counterexample = {
   steps: string[]
   seed: number
   path: string
+  /** fast-check's record of which generated commands ran: needed with seed + path to replay. */
+  replayPath: string
   numShrinks: number
   /** Properties that were enabled when it was found: replay needs the same set. */
   enabled: string[]
@@ -189,13 +191,24 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
   for (const id of enabled) activeSince.set(id, { runs: 0, actions: 0 })
   let failures = 0
 
-  while (runsLeft > 0 && enabled.size > 0 && Date.now() < deadline) {
-    const seed = (o.seed + iteration * 0x9e3779b1) | 0
-    iteration++
+  // After a failure, the same unshrunk sequence is replayed first with the failed property off:
+  // one sequence often breaks several promises, and this finds the others without new exploration.
+  // The shrunk sequence is tried first (a minimal case isolates the bug best), then the original.
+  const retries: { seed: number; path: string; replayPath?: string }[] = []
+  while ((runsLeft > 0 || retries.length > 0) && enabled.size > 0 && Date.now() < deadline) {
+    const replaying = retries.shift()
+    const seed = replaying ? replaying.seed : (o.seed + iteration * 0x9e3779b1) | 0
+    if (!replaying) iteration++
     const perRun: RunStats[] = []
-    const property = buildProperty(bench, driver, o.depth, perRun, deadline)
-    const details = await fc.check(property, { numRuns: runsLeft, seed, markInterruptAsFailure: false, interruptAfterTimeLimit: deadline === Infinity ? undefined : Math.max(1, deadline - Date.now()) })
-    const explored = details.failed ? details.numRuns : details.numRuns
+    const property = buildProperty(bench, driver, o.depth, perRun, replaying?.replayPath)
+    const details = await fc.check(property, {
+      numRuns: replaying ? Number(replaying.path.split(':')[0]) + 1 : runsLeft,
+      seed,
+      path: replaying?.path,
+      markInterruptAsFailure: false,
+      interruptAfterTimeLimit: deadline === Infinity ? undefined : Math.max(1, deadline - Date.now()),
+    })
+    const explored = replaying ? 0 : details.numRuns
     for (const s of perRun.slice(0, explored)) {
       total.runs++
       total.actions += s.actions
@@ -209,7 +222,10 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
       }
     }
     runsLeft -= explored
-    if (!details.failed) break
+    if (!details.failed) {
+      if (replaying) continue
+      break
+    }
     const err = details.errorInstance
     if (!(err instanceof PropertyViolation)) {
       if (err instanceof Error && 'kind' in err) throw err
@@ -218,6 +234,7 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
     const id = err.propertyId
     const def = defs.find((d) => d.id === id)!
     const cmds = details.counterexample![0] as Iterable<fc.AsyncCommand<World<M>, World<M>>>
+    const replayPath = replayPathOf(cmds)
     const trace = await replayTrace(bench, cmds)
     const since = activeSince.get(id)!
     results.set(id, {
@@ -236,12 +253,17 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
         steps: trace.map(formatTraceLine),
         seed,
         path: details.counterexamplePath ?? '',
+        replayPath,
         numShrinks: details.numShrinks,
         enabled: [...enabled],
       },
     })
     enabled.delete(id)
     activeSince.delete(id)
+    const path = details.counterexamplePath ?? ''
+    if (path !== '') {
+      retries.unshift({ seed, path, replayPath }, { seed, path: path.split(':')[0] })
+    }
     failures++
     options.onRun?.({ runs: total.runs, actions: total.actions, failures })
   }
@@ -264,9 +286,9 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
   }
 }
 
-function buildProperty<M>(bench: Bench<M>, driver: KindDriver<M>, depth: number, perRun: RunStats[], deadline: number) {
+export function buildProperty<M>(bench: Bench<M>, driver: KindDriver<M>, depth: number, perRun: RunStats[], replayPath?: string) {
   const arbs = driver.commands(bench.world)
-  return fc.asyncProperty(fc.commands(arbs, { maxCommands: depth, size: 'max' }), async (cmds) => {
+  return fc.asyncProperty(fc.commands(arbs, { maxCommands: depth, size: 'max', replayPath }), async (cmds) => {
     const world = await bench.reset()
     try {
       await fc.asyncModelRun(() => ({ model: world, real: world }), cmds)
@@ -275,7 +297,6 @@ function buildProperty<M>(bench: Bench<M>, driver: KindDriver<M>, depth: number,
     } finally {
       perRun.push({ ...world.stats })
     }
-    void deadline
   })
 }
 
@@ -307,4 +328,10 @@ function vacuity(s: RunStats & { runs: number }): string | undefined {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+function replayPathOf(cmds: unknown): string {
+  const meta = (cmds as { metadataForReplay?: () => string }).metadataForReplay?.() ?? ''
+  const m = /^replayPath=(.*)$/.exec(meta)
+  return m ? (JSON.parse(m[1]) as string) : ''
 }

@@ -144,6 +144,8 @@ export function erc20Commands<M>(
     transfer: (m: M, from: Address, to: Address, amount: bigint) => Outcome<M, boolean>
     approve: (m: M, owner: Address, spender: Address, amount: bigint) => Outcome<M, boolean>
     transferFrom: (m: M, spender: Address, from: Address, to: Address, amount: bigint) => Outcome<M, boolean>
+    /** The kind's ACCESS property: a transferFrom that succeeds must spend a finite allowance. */
+    accessId: string
     checks?: (ctx: StepContext<M>) => void
   },
 ): fc.Arbitrary<Action<M>>[] {
@@ -189,7 +191,22 @@ export function erc20Commands<M>(
           const bal = p.balance(world.model, from.address)
           const allowed = p.allowance(world.model, from.address, spender.address)
           const amount = amountOf(world, r.amount, [bal < allowed ? bal : allowed, bal])
-          return tokenSpec('transferFrom', `${spender.name}.transferFrom(${from.name}, ${to.name}, ${fmt(amount)})`, spender.address, [from.address, to.address, amount], (m) => p.transferFrom(m, spender.address, from.address, to.address, amount))
+          const spec = tokenSpec('transferFrom', `${spender.name}.transferFrom(${from.name}, ${to.name}, ${fmt(amount)})`, spender.address, [from.address, to.address, amount], (m) => p.transferFrom(m, spender.address, from.address, to.address, amount))
+          if (from.address === spender.address) return spec
+          const key = `${p.prefix}.allowance(${from.name},${spender.name})`
+          return {
+            ...spec,
+            checks: (ctx: StepContext<M>) => {
+              p.checks?.(ctx)
+              const before = ctx.pre[key]
+              if (!ctx.result.ok || before === undefined || before === MAX_UINT256) return
+              ctx.world.check(p.accessId, ctx.post[key] === before - amount, () => ({
+                message: `${spec.label} succeeded without spending ${from.name}'s allowance`,
+                expected: `${key} = ${before - amount}`,
+                actual: `${ctx.post[key]}`,
+              }))
+            },
+          }
         }),
     ),
   ]

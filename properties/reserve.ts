@@ -204,6 +204,7 @@ export const reserveDriver: KindDriver<M> = {
         transfer: R.transfer,
         approve: R.approve,
         transferFrom: R.transferFrom,
+        accessId: 'RESERVE-ACCESS-001',
       }),
     ]
   },
