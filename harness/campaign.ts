@@ -64,6 +64,8 @@ export type Counterexample = {
   numShrinks: number
   /** Properties that were enabled when it was found: replay needs the same set. */
   enabled: string[]
+  /** The constants dictionary the run used (decimal strings). */
+  dictionary: string[]
 }
 
 export type PropertyResult = {
@@ -135,7 +137,12 @@ export class Bench<M> {
     target: CampaignTarget
     driver: KindDriver<M>
     enabled: ReadonlySet<string>
-    options: Required<Pick<CampaignOptions, 'checkInterval' | 'actors' | 'decimals'>> & { evmVersion?: EvmVersion; knobs?: Readonly<Record<string, unknown>> }
+    options: Required<Pick<CampaignOptions, 'checkInterval' | 'actors' | 'decimals'>> & {
+      evmVersion?: EvmVersion
+      knobs?: Readonly<Record<string, unknown>>
+      /** A recorded dictionary: a replay must resolve `dict[i]` to the same values as the original run. */
+      dictionary?: readonly bigint[]
+    }
   }): Promise<Bench<M>> {
     const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'].slice(0, p.options.actors)
     const chain: Chain = await createChain({ actors: names, evmVersion: p.options.evmVersion })
@@ -150,7 +157,7 @@ export class Bench<M> {
       args: p.target.args,
     })
     const code = await chain.getCode(instance.vault)
-    const dictionary = harvestDictionary([code])
+    const dictionary = p.options.dictionary ? [...p.options.dictionary] : harvestDictionary([code])
     // The plan needs the world (for account names) and the world needs the plan: build in two steps.
     const world = new World<M>(chain, p.driver.kind, instance, actors, undefined as never, p.driver, p.enabled, {
       checkInterval: p.options.checkInterval,
@@ -202,7 +209,7 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
     const perRun: RunStats[] = []
     const property = buildProperty(bench, driver, o.depth, perRun, replaying?.replayPath)
     const details = await fc.check(property, {
-      numRuns: replaying ? Number(replaying.path.split(':')[0]) + 1 : runsLeft,
+      numRuns: replaying ? 1 : runsLeft,
       seed,
       path: replaying?.path,
       markInterruptAsFailure: false,
@@ -256,6 +263,7 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
         replayPath,
         numShrinks: details.numShrinks,
         enabled: [...enabled],
+        dictionary: bench.world.options.dictionary.map(String),
       },
     })
     enabled.delete(id)
@@ -286,9 +294,10 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
   }
 }
 
-export function buildProperty<M>(bench: Bench<M>, driver: KindDriver<M>, depth: number, perRun: RunStats[], replayPath?: string) {
+export function buildProperty<M>(bench: Bench<M>, driver: KindDriver<M>, depth: number, perRun: RunStats[], replayPath?: string, capture?: (cmds: Iterable<fc.AsyncCommand<World<M>, World<M>>>) => void) {
   const arbs = driver.commands(bench.world)
   return fc.asyncProperty(fc.commands(arbs, { maxCommands: depth, size: 'max', replayPath }), async (cmds) => {
+    capture?.(cmds)
     const world = await bench.reset()
     try {
       await fc.asyncModelRun(() => ({ model: world, real: world }), cmds)

@@ -92,6 +92,11 @@ export class World<M> {
   }
 
   /** Actors, then the vault itself and the zero address: every account a balance is read for. */
+  /** Replaces known addresses in a rendered value (revert arguments) by account names. */
+  withNames(text: string): string {
+    return text.replace(/0x[0-9a-fA-F]{40}/g, (a) => this.nameOf(a))
+  }
+
   accounts(): Account[] {
     return [
       ...this.actors,
@@ -136,7 +141,7 @@ export class World<M> {
     else if (sameObservation(pre, post)) this.stats.noops++
 
     const line: TraceLine | undefined = this.trace
-      ? { step: this.stepIndex, label: spec.label, contract: describeResult(result, spec), model: describeOutcome(outcome, spec) }
+      ? { step: this.stepIndex, label: spec.label, contract: this.withNames(describeResult(result, spec)), model: describeOutcome(outcome, spec) }
       : undefined
     if (line) this.trace!.push(line)
 
@@ -148,7 +153,7 @@ export class World<M> {
         this.check(`${P}-DIFF-001`, outcome.mayRevert !== undefined, () => ({
           message: `${spec.label} must succeed but reverted`,
           expected: `success${spec.formatReturn ? ` -> ${spec.formatReturn(outcome.returns)}` : ''}`,
-          actual: `revert ${formatRevert(result.revert)}`,
+          actual: `revert ${this.withNames(formatRevert(result.revert))}`,
         }))
         expected = preModel
       } else if (!outcome.ok && result.ok) {
@@ -205,6 +210,10 @@ export class World<M> {
     const id = await this.chain.snapshot()
     try {
       await this.driver.exitProbe(this)
+    } catch (e) {
+      const last = this.trace?.[this.trace.length - 1]
+      if (last && e instanceof PropertyViolation) last.failed = e.propertyId
+      throw e
     } finally {
       await this.chain.revert(id)
     }

@@ -37,7 +37,8 @@ export function roundValues(decimals: number): bigint[] {
  */
 export function amountRecipe(ctx: AmountContext, refCount: number): fc.Arbitrary<AmountRecipe> {
   const refIdx = fc.nat({ max: Math.max(0, refCount - 1) })
-  const delta = fc.constantFrom<-1 | 0 | 1>(0, -1, 1)
+  // Landing exactly on a reference (a whole balance, the exact max) matters most; ±1 probes its edges.
+  const delta = fc.constantFrom<-1 | 0 | 1>(0, 0, -1, 1)
   const constants = [...BOUNDARY_VALUES, ...roundValues(ctx.decimals)]
   const arbs: fc.WeightedArbitrary<AmountRecipe>[] = [
     {

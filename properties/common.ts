@@ -32,6 +32,19 @@ export function actorOf<M>(w: World<M>, i: number): Account {
   return w.actors[i % w.actors.length]
 }
 
+/**
+ * An actor that holds something, when the index asks for one: actions that spend a balance are
+ * only interesting from holders, and choosing among them by index keeps shrinking valid.
+ * Odd indexes still pick any actor, so empty-handed callers are exercised too.
+ */
+export function holderOf<M>(w: World<M>, i: number, holds: (a: Account) => boolean): Account {
+  if (i % 2 === 0) {
+    const holders = w.actors.filter(holds)
+    if (holders.length > 0) return holders[(i >> 1) % holders.length]
+  }
+  return actorOf(w, i)
+}
+
 export function receiverOf<M>(w: World<M>, r: ReceiverPick): Account {
   if (r.t === 'actor') return actorOf(w, r.i)
   if (r.t === 'vault') return { name: 'vault', address: w.instance.vault }
@@ -165,7 +178,7 @@ export function erc20Commands<M>(
     fc.record({ from: actorIndex, to: receiverIndex, amount: amountArb(w, 1) }).map(
       (r) =>
         new Action<M>(`${p.prefix}.transfer(actor ${r.from}, ${r.to.t === 'actor' ? `actor ${r.to.i}` : r.to.t}, ${describeRecipe(r.amount, ['balance'])})`, (world) => {
-          const from = actorOf(world, r.from)
+          const from = holderOf(world, r.from, (a) => p.balance(world.model, a.address) > 0n)
           const to = receiverOf(world, r.to)
           const amount = amountOf(world, r.amount, [p.balance(world.model, from.address)])
           return tokenSpec('transfer', `${from.name}.transfer(${to.name}, ${fmt(amount)})`, from.address, [to.address, amount], (m) => p.transfer(m, from.address, to.address, amount))

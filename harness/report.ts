@@ -1,0 +1,46 @@
+/**
+ * What a person reads: a campaign's result as text. Colour is optional so that snapshots and CI
+ * logs stay plain.
+ */
+import pc from 'picocolors'
+import type { CampaignResult, Counterexample, PropertyResult } from './campaign.ts'
+
+type Paint = { red: (s: string) => string; green: (s: string) => string; yellow: (s: string) => string; dim: (s: string) => string; bold: (s: string) => string }
+const plain: Paint = { red: (s) => s, green: (s) => s, yellow: (s) => s, dim: (s) => s, bold: (s) => s }
+
+export type FormatOptions = { color?: boolean; timing?: boolean }
+
+export function formatCounterexample(cx: Counterexample, opts: FormatOptions = {}): string {
+  const p = opts.color ? (pc as unknown as Paint) : plain
+  const steps = cx.steps.length
+  const lines = [
+    `  ${cx.message}`,
+    `    expected: ${cx.expected}`,
+    `    actual:   ${cx.actual}`,
+    `  counterexample (${steps} step${steps === 1 ? '' : 's'}, shrunk ${cx.numShrinks} time${cx.numShrinks === 1 ? '' : 's'}):`,
+    ...cx.steps.map((s, i) => `    ${String(i + 1).padStart(2)}. ${s.includes('<--') ? p.red(s) : s}`),
+    p.dim(`  replay: vaultcheck replay with { seed: ${cx.seed}, path: "${cx.path}", replayPath: "${cx.replayPath}" }`),
+  ]
+  return lines.join('\n')
+}
+
+export function formatProperty(r: PropertyResult, opts: FormatOptions = {}): string {
+  const p = opts.color ? (pc as unknown as Paint) : plain
+  if (r.status === 'passed') return `${p.green('✓')} ${r.id}  ${p.dim(`${r.runs} runs, ${r.actions} actions`)}`
+  if (r.status === 'skipped') return `${p.yellow('-')} ${r.id}  ${p.dim(`skipped: ${r.skipReason ?? ''}`)}`
+  return [`${p.red('✗')} ${p.bold(r.id)}  ${r.promise}`, formatCounterexample(r.counterexample!, opts)].join('\n')
+}
+
+export function formatCampaign(res: CampaignResult, opts: FormatOptions = {}): string {
+  const p = opts.color ? (pc as unknown as Paint) : plain
+  const failed = res.properties.filter((r) => r.status === 'failed').length
+  const passed = res.properties.filter((r) => r.status === 'passed').length
+  const skipped = res.properties.filter((r) => r.status === 'skipped').length
+  const s = res.stats
+  const head = `${p.bold(res.target)} (${res.kind}): ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`
+  const stats = `  ${s.runs} runs, ${s.actions} actions (${s.reverted} reverted, ${s.noops} no-ops), ${s.probes} exit probes${s.underwater ? `, ${s.underwater} under-water liquidations (bad debt)` : ''}${opts.timing === false ? '' : `, ${(res.durationMs / 1000).toFixed(1)} s`}`
+  const lines = [head, p.dim(stats)]
+  if (res.vacuous) lines.push(p.red(`  vacuous: ${res.vacuous}`))
+  for (const r of res.properties) lines.push(formatProperty(r, opts).replace(/^/gm, '  '))
+  return lines.join('\n')
+}

@@ -1,0 +1,65 @@
+/**
+ * The library's front door: run every property of a kind against a target, or replay a recorded
+ * counterexample exactly.
+ */
+import fc from 'fast-check'
+import { driverFor } from '../properties/drivers.ts'
+import { PropertyViolation } from '../properties/types.ts'
+import { Bench, DEFAULT_CAMPAIGN, buildProperty, formatTraceLine, runCampaign, type CampaignOptions, type CampaignResult } from './campaign.ts'
+import type { RunStats, TraceLine } from './engine.ts'
+import { loadTarget, type LoadedTarget, type TargetSpec } from './target.ts'
+
+export type SuiteResult = CampaignResult & { compilerVersion: string; bytecodeHash: string }
+
+export async function runSuite(spec: TargetSpec | LoadedTarget, options: CampaignOptions = {}): Promise<SuiteResult> {
+  const target = 'mocks' in spec ? spec : await loadTarget(spec)
+  const res = await runCampaign(target, driverFor(target.kind), options)
+  return { ...res, compilerVersion: target.compilerVersion, bytecodeHash: target.bytecodeHash }
+}
+
+export type ReplayInput = {
+  seed: number
+  path: string
+  replayPath?: string
+  /** The properties that were enabled when the failure was found. */
+  enabled: readonly string[]
+  /** The run's constants dictionary; without it, one is harvested from the (possibly changed) bytecode. */
+  dictionary?: readonly string[]
+}
+
+export type ReplayResult = {
+  /** The property that failed on replay, if any. */
+  failed?: { propertyId: string; message: string; expected: string; actual: string }
+  trace: TraceLine[]
+  steps: string[]
+}
+
+/**
+ * Re-executes one recorded counterexample: same seed, same path, same replayPath, same enabled
+ * properties, so fast-check regenerates exactly the shrunk sequence. Returns its step-by-step trace.
+ */
+export async function replay(spec: TargetSpec | LoadedTarget, input: ReplayInput, options: CampaignOptions = {}): Promise<ReplayResult> {
+  const target = 'mocks' in spec ? spec : await loadTarget(spec)
+  const driver = driverFor(target.kind)
+  const o = { ...DEFAULT_CAMPAIGN, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) }
+  const bench = await Bench.create({ target, driver, enabled: new Set(input.enabled), options: { ...(o as typeof DEFAULT_CAMPAIGN), dictionary: input.dictionary?.map((d) => BigInt(d)) } })
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let captured: Iterable<fc.AsyncCommand<any, any>> | undefined
+  const perRun: RunStats[] = []
+  const property = buildProperty(bench, driver, o.depth, perRun, input.replayPath, (cmds) => {
+    captured = cmds
+  })
+  await fc.check(property, { seed: input.seed, path: input.path, numRuns: 1, endOnFailure: true })
+  if (!captured) return { trace: [], steps: [] }
+  const world = await bench.reset(true)
+  let failed: ReplayResult['failed']
+  try {
+    for (const c of captured) if (c.check(world as never)) await c.run(world as never, world as never)
+    await world.probe()
+  } catch (e) {
+    if (!(e instanceof PropertyViolation)) throw e
+    failed = { propertyId: e.propertyId, message: e.message.split('\n')[0].replace(`${e.propertyId}: `, ''), expected: e.expected, actual: e.actual }
+  }
+  const trace = world.trace ?? []
+  return { failed, trace, steps: trace.map(formatTraceLine) }
+}

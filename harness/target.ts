@@ -1,0 +1,74 @@
+/**
+ * Turning what a user names (a kind, a source file, a contract) into something a campaign can
+ * deploy: compiled vault, mocks, and the identity (compiler, bytecode hash) reports carry.
+ */
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { KINDS, type Kind } from '../properties/types.ts'
+import { REFERENCE_VAULTS, bundledArtifact, compileBundled, mockArtifacts } from './bundled.ts'
+import type { CampaignTarget } from './campaign.ts'
+import { compile, getArtifact, type Artifact } from './compile.ts'
+import { ConfigError, DeployError, SourceNotFoundError } from './errors.ts'
+import type { EvmVersion } from './evm-version.ts'
+
+export type TargetSpec = {
+  kind: Kind
+  /** Shown in reports; defaults to the contract name. */
+  name?: string
+  /** A Solidity file and the contract in it... */
+  source?: string
+  contract?: string
+  /** ...or an artifact compiled elsewhere. */
+  artifact?: Pick<Artifact, 'name' | 'abi' | 'bytecode' | 'deployedBytecode'> & Partial<Pick<Artifact, 'compilerVersion'>>
+  /** Project root for imports (node_modules, remappings); default process.cwd(). */
+  root?: string
+  remappings?: readonly string[]
+  /** Constructor arguments replacing the kind's convention (the mock addresses). */
+  args?: readonly unknown[]
+  evmVersion?: EvmVersion
+}
+
+export type LoadedTarget = CampaignTarget & { compilerVersion: string; bytecodeHash: string }
+
+export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
+  if (!KINDS.includes(spec.kind)) {
+    throw new ConfigError({ issues: [{ path: 'kind', message: `unknown kind "${String(spec.kind)}"; expected one of ${KINDS.join(', ')}` }] })
+  }
+  let artifact: LoadedTarget['vault'] & { compilerVersion?: string }
+  if (spec.artifact) artifact = spec.artifact
+  else if (spec.source) {
+    if (!spec.contract) throw new ConfigError({ issues: [{ path: 'contract', message: `a contract name is required with source ${spec.source}` }] })
+    const root = path.resolve(spec.root ?? process.cwd())
+    const file = path.resolve(root, spec.source)
+    if (!fs.existsSync(file)) throw new SourceNotFoundError(spec.source)
+    const out = await compile({ sources: [file], root, remappings: spec.remappings, evmVersion: spec.evmVersion })
+    artifact = getArtifact(out, spec.contract)
+  } else {
+    artifact = await bundledArtifact(spec.contract ?? REFERENCE_VAULTS[spec.kind], spec.evmVersion)
+  }
+  if (artifact.bytecode === '0x' || artifact.bytecode.length <= 2) {
+    throw new DeployError({ contractName: artifact.name, reason: 'it has no bytecode (an abstract contract or an interface)' })
+  }
+  const compilerVersion = artifact.compilerVersion ?? (await compileBundled(spec.evmVersion)).compilerVersion
+  return {
+    name: spec.name ?? artifact.name,
+    kind: spec.kind,
+    vault: artifact,
+    mocks: await mockArtifacts(spec.evmVersion),
+    args: spec.args,
+    compilerVersion,
+    bytecodeHash: bytecodeHash(artifact.deployedBytecode ?? artifact.bytecode),
+  }
+}
+
+/** Hash of the runtime code without solc's metadata trailer, so a comment change is not a new vault. */
+export function bytecodeHash(code: string): string {
+  const hex = code.startsWith('0x') ? code.slice(2) : code
+  let body = hex
+  if (hex.length >= 4) {
+    const metaLen = parseInt(hex.slice(-4), 16) * 2 + 4
+    if (metaLen < hex.length && hex.slice(-metaLen, -metaLen + 2) === 'a2') body = hex.slice(0, -metaLen)
+  }
+  return createHash('sha256').update(body).digest('hex').slice(0, 16)
+}

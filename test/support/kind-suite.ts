@@ -1,0 +1,28 @@
+import { describe, expect, test } from 'vitest'
+import { REFERENCE_VAULTS } from '../../harness/bundled.ts'
+import { formatCampaign } from '../../harness/report.ts'
+import { runSuite } from '../../harness/suite.ts'
+import { describeVault } from '../../harness/vitest.ts'
+import { fixturesOf } from '../../properties/fixtures.ts'
+import type { Kind } from '../../properties/types.ts'
+
+/**
+ * The acceptance tests of one kind: its reference vault keeps every promise at the default budget,
+ * and every buggy fixture breaks exactly the promises documented for it.
+ */
+export function kindSuiteTests(kind: Kind): void {
+  describeVault({ kind, contract: REFERENCE_VAULTS[kind] })
+
+  describe(`buggy ${kind} fixtures`, () => {
+    for (const fx of fixturesOf(kind)) {
+      test(`${fx.contract} (${fx.bug}) trips ${fx.trips.join(', ')}`, async () => {
+        const res = await runSuite({ kind, contract: fx.contract })
+        const failed = res.properties.filter((p) => p.status === 'failed').map((p) => p.id)
+        expect(failed.sort(), formatCampaign(res)).toEqual([...fx.trips].sort())
+        for (const p of res.properties) {
+          if (p.counterexample) expect(p.counterexample.steps.length, `${p.id} has an empty counterexample`).toBeGreaterThan(0)
+        }
+      }, 300_000)
+    }
+  })
+}
