@@ -35,6 +35,8 @@ export type CampaignOptions = {
   timeLimitMs?: number
   evmVersion?: EvmVersion
   knobs?: Readonly<Record<string, unknown>>
+  /** Stops starting new runs once aborted (Ctrl-C); what was covered is still reported. */
+  signal?: AbortSignal
   /** Called after every run (progress bars). */
   onRun?: (p: { runs: number; actions: number; failures: number }) => void
 }
@@ -85,6 +87,8 @@ export type CampaignResult = {
   stats: RunStats & { runs: number }
   /** Set when the runs did too little to prove anything. */
   vacuous?: string
+  /** Set when the campaign stopped early (Ctrl-C or time limit): its figures cover what ran. */
+  interrupted?: string
   durationMs: number
 }
 
@@ -202,20 +206,23 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
   // one sequence often breaks several promises, and this finds the others without new exploration.
   // The shrunk sequence is tried first (a minimal case isolates the bug best), then the original.
   const retries: { seed: number; path: string; replayPath?: string }[] = []
-  while ((runsLeft > 0 || retries.length > 0) && enabled.size > 0 && Date.now() < deadline) {
+  const stopped = () => Date.now() >= deadline || options.signal?.aborted === true
+  while ((runsLeft > 0 || retries.length > 0) && enabled.size > 0 && !stopped()) {
     const replaying = retries.shift()
     const seed = replaying ? replaying.seed : (o.seed + iteration * 0x9e3779b1) | 0
     if (!replaying) iteration++
     const perRun: RunStats[] = []
-    const property = buildProperty(bench, driver, o.depth, perRun, replaying?.replayPath)
+    const property = buildProperty(bench, driver, o.depth, perRun, replaying?.replayPath, undefined, () => {
+      options.onRun?.({ runs: total.runs + perRun.length, actions: total.actions + perRun.reduce((n, r) => n + r.actions, 0), failures })
+      return stopped()
+    })
     const details = await fc.check(property, {
       numRuns: replaying ? 1 : runsLeft,
       seed,
       path: replaying?.path,
-      markInterruptAsFailure: false,
-      interruptAfterTimeLimit: deadline === Infinity ? undefined : Math.max(1, deadline - Date.now()),
     })
-    const explored = replaying ? 0 : details.numRuns
+    // Runs skipped after an interrupt pushed no stats: only runs that ran count.
+    const explored = replaying ? 0 : Math.min(details.numRuns, perRun.length)
     for (const s of perRun.slice(0, explored)) {
       total.runs++
       total.actions += s.actions
@@ -284,19 +291,31 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
   const ordered = propertiesOf(target.kind)
     .map((d) => results.get(d.id))
     .filter((r): r is PropertyResult => r !== undefined)
+  const interrupted = options.signal?.aborted ? 'interrupted' : Date.now() >= deadline ? 'time limit reached' : undefined
   return {
     kind: target.kind,
     target: target.name,
     properties: ordered,
     stats: total,
-    vacuous: vacuity(total),
+    vacuous: interrupted ? undefined : vacuity(total),
+    ...(interrupted ? { interrupted } : {}),
     durationMs: Date.now() - started,
   }
 }
 
-export function buildProperty<M>(bench: Bench<M>, driver: KindDriver<M>, depth: number, perRun: RunStats[], replayPath?: string, capture?: (cmds: Iterable<fc.AsyncCommand<World<M>, World<M>>>) => void) {
+export function buildProperty<M>(
+  bench: Bench<M>,
+  driver: KindDriver<M>,
+  depth: number,
+  perRun: RunStats[],
+  replayPath?: string,
+  capture?: (cmds: Iterable<fc.AsyncCommand<World<M>, World<M>>>) => void,
+  /** Asked before every run; true skips it (interrupted or out of time). */
+  stop?: () => boolean,
+) {
   const arbs = driver.commands(bench.world)
   return fc.asyncProperty(fc.commands(arbs, { maxCommands: depth, size: 'max', replayPath }), async (cmds) => {
+    if (stop?.()) return
     capture?.(cmds)
     const world = await bench.reset()
     try {

@@ -1,0 +1,290 @@
+/**
+ * The command line: argument parsing around library functions, and one place that turns errors
+ * into messages and exit codes (0 held, 1 a promise broken, 2 bad input, 3 a bug in vaultcheck).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { Command, InvalidArgumentError, Option } from 'commander'
+import pc from 'picocolors'
+import cliProgress from 'cli-progress'
+import { REFERENCE_VAULTS } from '../harness/bundled.ts'
+import { findConfig, loadConfig } from '../harness/config.ts'
+import { ConfigError, VaultcheckError } from '../harness/errors.ts'
+import { listFailures, failuresDir, readFailure } from '../harness/failures.ts'
+import { failedTarget, renderJson, renderJunit, renderPretty, toJsonTarget, REPORT_FORMAT, type JsonReport } from '../harness/reporters.ts'
+import { runTargets, type RunTarget } from '../harness/run.ts'
+import { replay } from '../harness/suite.ts'
+import { mergeReports, shardTargets } from '../harness/shard.ts'
+import { writeAtomic } from '../harness/failures.ts'
+import { KINDS, type Kind } from '../properties/types.ts'
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v)
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`)
+  return n
+}
+const collect = (v: string, prev: string[] = []) => [...prev, v]
+
+type RunFlags = {
+  kind?: Kind
+  source?: string
+  contract?: string
+  config?: string
+  runs?: number
+  depth?: number
+  seed?: number
+  timeLimit?: number
+  property?: string[]
+  workers?: number
+  reporter?: string[]
+  output?: string[]
+  shard?: string
+  color?: boolean
+  store?: boolean
+}
+
+function out(s: string): void {
+  process.stdout.write(s)
+}
+
+async function resolveTargets(flags: RunFlags, cwd: string): Promise<{ targets: RunTarget[]; root: string; defaults: Partial<RunTarget['options']> & { timeLimit?: number } }> {
+  if (flags.source || flags.contract) {
+    if (!flags.kind) throw new ConfigError({ issues: [{ path: '--kind', message: `required with --source/--contract (one of ${KINDS.join(', ')})` }] })
+    if (flags.source && !flags.contract) throw new ConfigError({ issues: [{ path: '--contract', message: `required with --source ${flags.source}` }] })
+    return { targets: [{ kind: flags.kind, source: flags.source, contract: flags.contract, root: cwd }], root: cwd, defaults: {} }
+  }
+  const configFile = flags.config ?? findConfig(cwd)
+  if (configFile) {
+    const { config, dir } = await loadConfig(configFile)
+    const { targets, remappings, timeLimit, ...budget } = config
+    return {
+      root: dir,
+      defaults: { ...budget, timeLimit },
+      targets: targets
+        .filter((t) => !flags.kind || t.kind === flags.kind)
+        .map((t) => {
+          const { name, kind, source, contract, args, skip, optIn, knobs, functions, ...tb } = t
+          return {
+            name,
+            kind,
+            source,
+            contract,
+            args,
+            root: dir,
+            remappings,
+            options: { ...tb, skip, optIn, knobs: { ...(knobs ?? {}), ...(functions ? { functions } : {}) } },
+          }
+        }),
+    }
+  }
+  // No target named and no config: every bundled reference vault (the README's main job).
+  const kinds = flags.kind ? [flags.kind] : [...KINDS]
+  return { targets: kinds.map((kind) => ({ kind, contract: REFERENCE_VAULTS[kind] })), root: cwd, defaults: {} }
+}
+
+function reportersFrom(flags: RunFlags): { name: 'pretty' | 'json' | 'junit'; file?: string }[] {
+  const names = flags.reporter?.length ? flags.reporter : ['pretty']
+  const files = flags.output ?? []
+  return names.map((n, i) => {
+    if (n !== 'pretty' && n !== 'json' && n !== 'junit') {
+      throw new ConfigError({ issues: [{ path: '--reporter', message: `unknown reporter "${n}"; expected pretty, json or junit` }] })
+    }
+    return { name: n, file: files[i] }
+  })
+}
+
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const cwd = process.cwd()
+  const reporters = reportersFrom(flags)
+  const { targets: all, root, defaults } = await resolveTargets(flags, cwd)
+  const { targets, shard } = shardTargets(all, flags.shard)
+  const controller = new AbortController()
+  let interrupts = 0
+  const onSigint = () => {
+    interrupts++
+    if (interrupts > 1) process.exit(130)
+    process.stderr.write('\nInterrupted: finishing the current run and reporting what was covered (Ctrl-C again to quit now)\n')
+    controller.abort()
+  }
+  process.on('SIGINT', onSigint)
+  const started = Date.now()
+  const tty = process.stderr.isTTY === true
+  const bars = tty ? new cliProgress.MultiBar({ format: ' {target} [{bar}] {value}/{total} runs | {actions} actions | {failures} failures', clearOnComplete: true, hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined
+  const barByTarget = new Map<string, cliProgress.SingleBar>()
+  const timeLimit = flags.timeLimit ?? defaults.timeLimit
+  try {
+    const outcome = await runTargets({
+      targets,
+      root,
+      workers: flags.workers,
+      store: flags.store,
+      options: {
+        runs: flags.runs ?? defaults.runs,
+        depth: flags.depth ?? defaults.depth,
+        seed: flags.seed ?? defaults.seed,
+        checkInterval: defaults.checkInterval,
+        actors: defaults.actors,
+        decimals: defaults.decimals,
+        properties: flags.property,
+        timeLimitMs: timeLimit !== undefined ? timeLimit * 1000 : undefined,
+        signal: controller.signal,
+      },
+      onProgress: (target, p) => {
+        if (!bars) return
+        let bar = barByTarget.get(target)
+        if (!bar) {
+          bar = bars.create(p.totalRuns, 0, { target, actions: 0, failures: 0 })
+          barByTarget.set(target, bar)
+        }
+        bar.update(Math.min(p.runs, p.totalRuns), { target, actions: p.actions, failures: p.failures })
+      },
+      onTargetDone: (r) => {
+        if (!tty) {
+          const failed = r.properties.filter((x) => x.status === 'failed').length
+          process.stderr.write(`${r.target} (${r.kind}): ${r.stats.runs} runs, ${r.stats.actions} actions, ${failed} failed\n`)
+        }
+      },
+    })
+    bars?.stop()
+    const report: JsonReport = {
+      format: REPORT_FORMAT,
+      tool: 'vaultcheck',
+      status: controller.signal.aborted ? 'interrupted' : 'passed',
+      seed: flags.seed ?? defaults.seed ?? 1,
+      durationMs: Date.now() - started,
+      targets: outcome.results.map(toJsonTarget),
+      ...(controller.signal.aborted ? { interrupted: 'Ctrl-C: the figures cover the runs that completed' } : {}),
+      ...(shard ? { shard } : {}),
+    }
+    const failed = report.targets.some(failedTarget)
+    if (failed && report.status !== 'interrupted') report.status = 'failed'
+    for (const r of reporters) {
+      const text = r.name === 'json' ? renderJson(report) : r.name === 'junit' ? renderJunit(report) : renderPretty(outcome.results, { color: !r.file && flags.color !== false && process.stdout.isTTY === true })
+      if (r.file) writeAtomic(path.resolve(cwd, r.file), text)
+      else out(text)
+    }
+    if (outcome.newFailureFiles.length) {
+      process.stderr.write(`stored ${outcome.newFailureFiles.length} failure(s) under ${path.relative(cwd, failuresDir(root)) || '.'}; reproducers: ${outcome.reproducerFiles.map((f) => path.relative(cwd, f)).join(', ')}\n`)
+    }
+    return failed ? EXIT.failed : EXIT.ok
+  } finally {
+    bars?.stop()
+    process.off('SIGINT', onSigint)
+  }
+}
+
+export async function replayCommand(file: string, flags: { source?: string; contract?: string; root?: string }): Promise<number> {
+  const f = readFailure(file)
+  const cwd = process.cwd()
+  const spec = flags.source ? { kind: f.kind, source: flags.source, contract: flags.contract, root: cwd, name: f.target } : await specFromConfigOrBundled(f.kind, f.target, cwd)
+  const r = await replay(spec, f, f.options)
+  out(`${f.target} (${f.kind}) — ${f.propertyId}: ${f.promise}\n`)
+  out(`replaying seed ${f.seed}, path "${f.path}", replayPath "${f.replayPath}"\n\n`)
+  r.steps.forEach((s, i) => out(`  ${String(i + 1).padStart(2)}. ${s}\n`))
+  if (r.failed) {
+    out(`\n${r.failed.propertyId}: ${r.failed.message}\n  expected: ${r.failed.expected}\n  actual:   ${r.failed.actual}\n`)
+    return EXIT.failed
+  }
+  out(`\nno longer reproduces (fixed?). The stored failure is kept until you run \`vaultcheck clear\`.\n`)
+  return EXIT.ok
+}
+
+async function specFromConfigOrBundled(kind: Kind, target: string, cwd: string): Promise<RunTarget> {
+  const configFile = findConfig(cwd)
+  if (configFile) {
+    const { targets } = await resolveTargets({ config: configFile }, cwd)
+    const t = targets.find((x) => (x.name ?? x.contract) === target)
+    if (t) return t
+  }
+  return { kind, contract: target, name: target }
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+  program.name('vaultcheck').description('Property-based solvency checks for collateral-backed vault contracts').showHelpAfterError()
+  program.exitOverride()
+
+  program
+    .command('run', { isDefault: true })
+    .description('run the property suites (no target: every bundled reference vault)')
+    .addOption(new Option('--kind <kind>', 'target kind').choices(KINDS as string[]))
+    .option('--source <file>', 'Solidity source of the vault')
+    .option('--contract <name>', 'contract to test')
+    .option('--config <file>', 'config file (default: vaultcheck.config.ts if present)')
+    .option('--runs <n>', 'runs (action sequences) per target', int('--runs'))
+    .option('--depth <n>', 'actions per run at most', int('--depth'))
+    .option('--seed <n>', 'seed (same seed, same result)', int('--seed'))
+    .option('--time-limit <seconds>', 'stop starting new runs after this long and report what was covered', int('--time-limit'))
+    .option('--property <id-or-glob>', 'only these properties (repeatable)', collect)
+    .option('--workers <n>', 'targets run in parallel processes', int('--workers'))
+    .option('--reporter <name>', 'pretty | json | junit (repeatable)', collect)
+    .option('--output <file>', 'file for the reporter at the same position (repeatable)', collect)
+    .option('--shard <i/n>', 'run only shard i of n (targets x properties, deterministic)')
+    .option('--no-color', 'plain output')
+    .option('--no-store', 'do not store failures or write reproducers')
+    .action(async (flags: RunFlags) => {
+      process.exitCode = await runCommand(flags)
+    })
+
+  program
+    .command('replay <failure>')
+    .description('rerun one stored failure and print its step-by-step trace')
+    .option('--source <file>', 'the vault source (default: from the config, or the bundled vault)')
+    .option('--contract <name>', 'contract name with --source')
+    .action(async (file: string, flags) => {
+      process.exitCode = await replayCommand(file, flags)
+    })
+
+  program
+    .command('list')
+    .description('list stored failures')
+    .action(() => {
+      const entries = listFailures(process.cwd())
+      if (entries.length === 0) out('no stored failures\n')
+      for (const e of entries) out(`${path.relative(process.cwd(), e.file)}  ${e.failure ? `${e.failure.propertyId} (${e.failure.steps.length} steps)` : `unreadable: ${e.error}`}\n`)
+    })
+
+  program
+    .command('clear [target]')
+    .description('delete stored failures (all, or one target)')
+    .action((target?: string) => {
+      const dir = target ? path.join(failuresDir(process.cwd()), target) : failuresDir(process.cwd())
+      fs.rmSync(dir, { recursive: true, force: true })
+      out(`cleared ${path.relative(process.cwd(), dir)}\n`)
+    })
+
+  program
+    .command('merge <reports...>')
+    .description('merge JSON reports of shards into one')
+    .option('--output <file>', 'write the merged report here (default: stdout)')
+    .action((files: string[], flags: { output?: string }) => {
+      const merged = mergeReports(files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as JsonReport))
+      const text = renderJson(merged)
+      if (flags.output) writeAtomic(path.resolve(flags.output), text)
+      else out(text)
+      process.exitCode = merged.status === 'failed' ? EXIT.failed : EXIT.ok
+    })
+  return program
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync(argv)
+    return Number(process.exitCode ?? 0)
+  } catch (e) {
+    const err = e as Error & { code?: string; exitCode?: number; kind?: string }
+    if (err.code?.startsWith('commander.')) {
+      // commander printed the problem already; help and version are not errors.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : EXIT.usage
+    }
+    if (e instanceof VaultcheckError && e.kind === 'usage') {
+      process.stderr.write(`${pc.red('error')} ${e.name}: ${e.message}\n`)
+      return EXIT.usage
+    }
+    process.stderr.write(`${pc.red('internal error')}: this is a bug in vaultcheck, not in your vault. Please report it with the output below.\n${err.stack ?? String(e)}\n`)
+    return EXIT.internal
+  }
+}

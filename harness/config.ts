@@ -1,0 +1,100 @@
+/**
+ * One config type, one defineConfig(), defaults in one place, and validation that reports every
+ * problem at once as `path: message`.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { z } from 'zod'
+import { KINDS, type Kind } from '../properties/types.ts'
+import { DEFAULT_CAMPAIGN } from './campaign.ts'
+import { ConfigError } from './errors.ts'
+
+const knobValue = z.union([z.string(), z.number(), z.boolean(), z.bigint()])
+
+const budget = {
+  runs: z.number().int().positive().optional(),
+  depth: z.number().int().positive().optional(),
+  seed: z.number().int().optional(),
+  checkInterval: z.number().int().nonnegative().optional(),
+  actors: z.number().int().min(2).max(8).optional(),
+  decimals: z.number().int().min(0).max(36).optional(),
+}
+
+export const targetSchema = z
+  .object({
+    /** Shown in reports and used to file stored failures; defaults to the contract name. */
+    name: z.string().min(1).optional(),
+    kind: z.enum(KINDS as [Kind, ...Kind[]]),
+    /** Solidity file, relative to the config file. Omit to use the bundled reference vault of the kind. */
+    source: z.string().min(1).optional(),
+    contract: z.string().min(1).optional(),
+    /** Constructor arguments replacing the kind's convention. */
+    args: z.array(z.unknown()).optional(),
+    /** Properties to skip, each with the reason reports show. */
+    skip: z.record(z.string(), z.string().min(1, 'give a reason for skipping')).optional(),
+    /** Opt-in properties to enable. */
+    optIn: z.array(z.string()).optional(),
+    /** Legitimate variations between vaults (e.g. virtualShares for an ERC-4626 decimals offset). */
+    knobs: z.record(z.string(), knobValue).optional(),
+    /** Renames for vaults whose functions are named differently: { depositFor: 'wrap' }. */
+    functions: z.record(z.string(), z.string()).optional(),
+    ...budget,
+  })
+  .strict()
+  .refine((t) => !t.source || t.contract, { message: 'a target with a source needs a contract name', path: ['contract'] })
+
+export const configSchema = z
+  .object({
+    targets: z.array(targetSchema).min(1, 'at least one target'),
+    /** Import remappings for all targets ('@oz/=node_modules/@openzeppelin/contracts/'). */
+    remappings: z.array(z.string()).optional(),
+    timeLimit: z.number().positive().optional(),
+    ...budget,
+  })
+  .strict()
+
+export type TargetConfig = z.input<typeof targetSchema>
+export type VaultcheckConfig = z.input<typeof configSchema>
+
+/** Identity function that gives a config file its types. */
+export function defineConfig(config: VaultcheckConfig): VaultcheckConfig {
+  return config
+}
+
+export const CONFIG_FILES = ['vaultcheck.config.ts', 'vaultcheck.config.mts', 'vaultcheck.config.js', 'vaultcheck.config.mjs']
+
+export function validateConfig(raw: unknown, file?: string): z.output<typeof configSchema> {
+  const parsed = configSchema.safeParse(raw)
+  if (!parsed.success) {
+    throw new ConfigError({
+      file,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })),
+    })
+  }
+  return parsed.data
+}
+
+export function findConfig(cwd: string): string | undefined {
+  for (const f of CONFIG_FILES) {
+    const p = path.join(cwd, f)
+    if (fs.existsSync(p)) return p
+  }
+  return undefined
+}
+
+/** Loads and validates a config file (TypeScript config files need the tsx loader the CLI registers). */
+export async function loadConfig(file: string): Promise<{ config: z.output<typeof configSchema>; dir: string }> {
+  const abs = path.resolve(file)
+  if (!fs.existsSync(abs)) throw new ConfigError({ file, issues: [{ path: '(file)', message: 'config file not found' }] })
+  let mod: { default?: unknown }
+  try {
+    mod = (await import(pathToFileURL(abs).href)) as { default?: unknown }
+  } catch (cause) {
+    throw new ConfigError({ file, issues: [{ path: '(file)', message: `cannot load: ${(cause as Error).message}` }] })
+  }
+  if (mod.default === undefined) throw new ConfigError({ file, issues: [{ path: '(file)', message: 'no default export (export default defineConfig({...}))' }] })
+  return { config: validateConfig(mod.default, file), dir: path.dirname(abs) }
+}
+
+export const DEFAULTS = DEFAULT_CAMPAIGN

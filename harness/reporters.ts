@@ -1,0 +1,138 @@
+/**
+ * Report formats. The JSON report is a documented, stable contract (see README "JSON report");
+ * `REPORT_FORMAT` changes only when a field is removed or changes meaning.
+ */
+import junitImport, { type Builder } from 'junit-report-builder'
+import type { Kind } from '../properties/types.ts'
+import { formatCampaign, formatCounterexample } from './report.ts'
+import type { SuiteResult } from './suite.ts'
+
+export const REPORT_FORMAT = 1
+
+// A CommonJS package: its builder sits on `.default` or on the import itself depending on the loader.
+const junit: Builder = ((junitImport as unknown as { default?: Builder }).default ?? junitImport) as Builder
+
+export type JsonCounterexample = {
+  steps: string[]
+  seed: number
+  path: string
+  replayPath: string
+  expected: string
+  actual: string
+  message: string
+}
+
+export type JsonProperty = {
+  id: string
+  status: 'passed' | 'failed' | 'skipped'
+  runs: number
+  actions: number
+  skipReason?: string
+  counterexample?: JsonCounterexample
+}
+
+export type JsonTarget = {
+  name: string
+  kind: Kind
+  compilerVersion: string
+  bytecodeHash: string
+  runs: number
+  actions: number
+  reverted: number
+  noops: number
+  underwaterLiquidations: number
+  vacuous?: string
+  durationMs: number
+  properties: JsonProperty[]
+  /** Stored failures replayed before exploring, and what became of them. */
+  stored?: { file: string; propertyId: string; status: 'reproduced' | 'fixed?' | 'error'; note?: string }[]
+}
+
+export type JsonReport = {
+  format: typeof REPORT_FORMAT
+  tool: 'vaultcheck'
+  status: 'passed' | 'failed' | 'interrupted'
+  seed: number
+  durationMs: number
+  targets: JsonTarget[]
+  /** Set when the run was cut short (Ctrl-C or --time-limit): what is here was covered. */
+  interrupted?: string
+  shard?: string
+}
+
+export type TargetOutcome = SuiteResult & { stored?: JsonTarget['stored'] }
+
+export function toJsonTarget(r: TargetOutcome): JsonTarget {
+  return {
+    name: r.target,
+    kind: r.kind,
+    compilerVersion: r.compilerVersion,
+    bytecodeHash: r.bytecodeHash,
+    runs: r.stats.runs,
+    actions: r.stats.actions,
+    reverted: r.stats.reverted,
+    noops: r.stats.noops,
+    underwaterLiquidations: r.stats.underwater,
+    ...(r.vacuous ? { vacuous: r.vacuous } : {}),
+    durationMs: r.durationMs,
+    properties: r.properties.map((p) => ({
+      id: p.id,
+      status: p.status,
+      runs: p.runs,
+      actions: p.actions,
+      ...(p.skipReason ? { skipReason: p.skipReason } : {}),
+      ...(p.counterexample
+        ? {
+            counterexample: {
+              steps: p.counterexample.steps,
+              seed: p.counterexample.seed,
+              path: p.counterexample.path,
+              replayPath: p.counterexample.replayPath,
+              expected: p.counterexample.expected,
+              actual: p.counterexample.actual,
+              message: p.counterexample.message,
+            },
+          }
+        : {}),
+    })),
+    ...(r.stored ? { stored: r.stored } : {}),
+  }
+}
+
+export function failedTarget(t: JsonTarget): boolean {
+  return t.properties.some((p) => p.status === 'failed') || t.vacuous !== undefined || (t.stored ?? []).some((s) => s.status === 'reproduced')
+}
+
+export function renderJson(report: JsonReport): string {
+  return JSON.stringify(report, null, 2) + '\n'
+}
+
+export function renderJunit(report: JsonReport): string {
+  const b = junit.newBuilder()
+  for (const t of report.targets) {
+    const suite = b.testSuite().name(`${t.name} (${t.kind})`).time(t.durationMs / 1000)
+    suite.property('compilerVersion', t.compilerVersion).property('bytecodeHash', t.bytecodeHash)
+    if (t.vacuous) suite.testCase().className(t.name).name('runs exercised the vault').failure(`vacuous: ${t.vacuous}`)
+    for (const p of t.properties) {
+      const c = suite.testCase().className(t.name).name(p.id)
+      if (p.status === 'skipped') c.skipped()
+      if (p.status === 'failed' && p.counterexample) {
+        const cx = p.counterexample
+        c.failure(`${p.id}: ${cx.message}`, 'PropertyViolation')
+        c.standardOutput(
+          formatCounterexample({ ...cx, propertyId: p.id, promise: '', trace: [], numShrinks: 0, enabled: [], dictionary: [] }),
+        )
+      }
+    }
+  }
+  return b.build()
+}
+
+export function renderPretty(results: readonly TargetOutcome[], opts: { color?: boolean } = {}): string {
+  const parts: string[] = []
+  for (const r of results) {
+    parts.push(formatCampaign(r, opts))
+    for (const s of r.stored ?? []) parts.push(`  stored failure ${s.file}: ${s.status}${s.note ? ` — ${s.note}` : ''}`)
+  }
+  return parts.join('\n\n') + '\n'
+}

@@ -1,0 +1,24 @@
+import fs from 'node:fs'
+import { describe, expect, test } from 'vitest'
+import { PROPERTIES } from './registry.ts'
+import { FIXTURES } from './fixtures.ts'
+import { renderPropertiesMarkdown } from './table.ts'
+
+describe('the property registry', () => {
+  test('PROPERTIES.md is up to date with the registry (run npm run properties)', () => {
+    const onDisk = fs.readFileSync(new URL('../PROPERTIES.md', import.meta.url), 'utf8')
+    expect(onDisk).toBe(renderPropertiesMarkdown())
+  })
+
+  test('property IDs are unique and follow KIND-THEME-NNN', () => {
+    const ids = PROPERTIES.map((p) => p.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const id of ids) expect(id).toMatch(/^(RESERVE|NATIVE|ERC4626|CDP)-[A-Z]+-\d{3}$/)
+  })
+
+  test('every fixture trips only properties of its own kind that exist', () => {
+    for (const f of FIXTURES) {
+      for (const id of f.trips) expect(PROPERTIES.find((p) => p.id === id)?.kind, `${f.contract}: ${id}`).toBe(f.kind)
+    }
+  })
+})
