@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import pc from 'picocolors'
+import picocolors from 'picocolors'
 import cliProgress from 'cli-progress'
 import { REFERENCE_VAULTS } from '../harness/bundled.ts'
 import { findConfig, loadConfig } from '../harness/config.ts'
@@ -19,6 +19,9 @@ import { writeAtomic } from '../harness/failures.ts'
 import { KINDS, type Kind } from '../properties/types.ts'
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const
+
+// Messages go to stderr: colour them only when stderr is a terminal (and NO_COLOR is not set).
+const pc = picocolors.createColors(process.stderr.isTTY === true && !process.env.NO_COLOR)
 
 const int = (name: string) => (v: string) => {
   const n = Number(v)

@@ -11,7 +11,7 @@ import { PropertyViolation, type Kind, type PropertyDef } from '../properties/ty
 import { harvestDictionary } from '../properties/amounts.ts'
 import { createChain, type Chain } from './chain.ts'
 import { emptyStats, World, type Account, type KindDriver, type MockArtifacts, type RunStats, type TraceLine } from './engine.ts'
-import { ConfigError, HarnessError } from './errors.ts'
+import { ConfigError, DeployError, HarnessError, VaultcheckError } from './errors.ts'
 import type { EvmVersion } from './evm-version.ts'
 import { ObservationPlan } from './observe.ts'
 
@@ -152,14 +152,25 @@ export class Bench<M> {
     const chain: Chain = await createChain({ actors: names, evmVersion: p.options.evmVersion })
     const actors: Account[] = names.map((name) => ({ name, address: chain.actor(name) }))
     const multiread = await chain.deploy({ artifact: p.target.mocks.Multiread })
-    const instance = await p.driver.deploy({
-      chain,
-      vault: p.target.vault,
-      mocks: p.target.mocks,
-      decimals: p.options.decimals,
-      actors,
-      args: p.target.args,
-    })
+    let instance: Awaited<ReturnType<KindDriver<M>['deploy']>>
+    try {
+      instance = await p.driver.deploy({
+        chain,
+        vault: p.target.vault,
+        mocks: p.target.mocks,
+        decimals: p.options.decimals,
+        actors,
+        args: p.target.args,
+      })
+    } catch (cause) {
+      if (cause instanceof VaultcheckError) throw cause
+      // viem rejects constructor arguments that do not fit the ABI: the target is not of this kind.
+      throw new DeployError({
+        contractName: p.target.vault.name,
+        reason: `it does not deploy as a ${p.target.kind} vault: ${(cause as Error).message.split('\n')[0]}`,
+        cause,
+      })
+    }
     const code = await chain.getCode(instance.vault)
     const dictionary = p.options.dictionary ? [...p.options.dictionary] : harvestDictionary([code])
     // The plan needs the world (for account names) and the world needs the plan: build in two steps.
@@ -169,7 +180,13 @@ export class Bench<M> {
       knobs: p.options.knobs ?? {},
     })
     ;(world as { plan: ObservationPlan }).plan = new ObservationPlan(multiread, [])
-    const model = await p.driver.setup(world)
+    let model: M
+    try {
+      model = await p.driver.setup(world)
+    } catch (cause) {
+      if (cause instanceof VaultcheckError) throw cause
+      throw new DeployError({ contractName: p.target.vault.name, reason: `setting up a ${p.target.kind} vault failed: ${(cause as Error).message.split('\n')[0]}`, cause })
+    }
     ;(world as { plan: ObservationPlan }).plan = new ObservationPlan(multiread, p.driver.reads(world))
     const base = await chain.snapshot()
     return new Bench(world, base, model)

@@ -67,10 +67,19 @@ export const CONFIG_FILES = ['vaultcheck.config.ts', 'vaultcheck.config.mts', 'v
 export function validateConfig(raw: unknown, file?: string): z.output<typeof configSchema> {
   const parsed = configSchema.safeParse(raw)
   if (!parsed.success) {
-    throw new ConfigError({
-      file,
-      issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })),
-    })
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }))
+    // zod runs refinements only on objects that parsed; report cross-field problems regardless,
+    // so one pass shows every mistake.
+    const targets = (raw as { targets?: unknown })?.targets
+    if (Array.isArray(targets)) {
+      targets.forEach((t, i) => {
+        const path = `targets.${i}.contract`
+        if (t && typeof t === 'object' && 'source' in t && !('contract' in t) && !issues.some((x) => x.path === path)) {
+          issues.push({ path, message: 'a target with a source needs a contract name' })
+        }
+      })
+    }
+    throw new ConfigError({ file, issues })
   }
   return parsed.data
 }
