@@ -14,6 +14,7 @@ import { emptyStats, World, type Account, type KindDriver, type MockArtifacts, t
 import { ConfigError, DeployError, HarnessError, VaultcheckError } from './errors.ts'
 import type { EvmVersion } from './evm-version.ts'
 import { ObservationPlan } from './observe.ts'
+import { recordingChain, type RecordedCall, type Recorder } from './recorder.ts'
 
 export type CampaignOptions = {
   /** Runs (action sequences) per campaign. */
@@ -135,7 +136,15 @@ export class Bench<M> {
     readonly world: World<M>,
     private readonly base: unknown,
     private readonly initialModel: M,
+    private readonly recorder: Recorder,
+    /** Every deploy and call that built the funded state each run starts from. */
+    readonly setupLog: readonly RecordedCall[],
   ) {}
+
+  /** The calls of the current run so far (recorded only when the run was reset with trace on). */
+  get runLog(): readonly RecordedCall[] {
+    return this.recorder.log ?? []
+  }
 
   static async create<M>(p: {
     target: CampaignTarget
@@ -149,7 +158,9 @@ export class Bench<M> {
     }
   }): Promise<Bench<M>> {
     const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'].slice(0, p.options.actors)
-    const chain: Chain = await createChain({ actors: names, evmVersion: p.options.evmVersion })
+    // Deploy and setup are recorded once; runs are recorded only while tracing (see reset).
+    const recorder: Recorder = { log: [] }
+    const chain: Chain = recordingChain(await createChain({ actors: names, evmVersion: p.options.evmVersion }), recorder)
     const actors: Account[] = names.map((name) => ({ name, address: chain.actor(name) }))
     const multiread = await chain.deploy({ artifact: p.target.mocks.Multiread })
     let instance: Awaited<ReturnType<KindDriver<M>['deploy']>>
@@ -188,13 +199,17 @@ export class Bench<M> {
       throw new DeployError({ contractName: p.target.vault.name, reason: `setting up a ${p.target.kind} vault failed: ${(cause as Error).message.split('\n')[0]}`, cause })
     }
     ;(world as { plan: ObservationPlan }).plan = new ObservationPlan(multiread, p.driver.reads(world))
+    const setupLog = recorder.log!
+    recorder.log = undefined
     const base = await chain.snapshot()
-    return new Bench(world, base, model)
+    return new Bench(world, base, model, recorder, setupLog)
   }
 
   /** Back to the funded state; returns the world ready for a run. */
   async reset(trace = false): Promise<World<M>> {
+    this.recorder.log = undefined
     await this.world.chain.revert(this.base as never)
+    this.recorder.log = trace ? [] : undefined
     const obs = await this.world.observe()
     this.world.begin(this.initialModel, obs, trace)
     return this.world

@@ -7,6 +7,7 @@ import { driverFor } from '../properties/drivers.ts'
 import { PropertyViolation } from '../properties/types.ts'
 import { Bench, DEFAULT_CAMPAIGN, buildProperty, formatTraceLine, runCampaign, type CampaignOptions, type CampaignResult } from './campaign.ts'
 import type { RunStats, TraceLine } from './engine.ts'
+import type { RecordedCall } from './recorder.ts'
 import { loadTarget, type LoadedTarget, type TargetSpec } from './target.ts'
 
 export type SuiteResult = CampaignResult & { compilerVersion: string; bytecodeHash: string }
@@ -32,6 +33,11 @@ export type ReplayResult = {
   failed?: { propertyId: string; message: string; expected: string; actual: string }
   trace: TraceLine[]
   steps: string[]
+  /** Calls that built the funded starting state, then the calls of the replayed run, in order. */
+  setupLog: readonly RecordedCall[]
+  runLog: readonly RecordedCall[]
+  /** Names of the actors and contracts, for rendering the logs. */
+  names: Record<string, string>
 }
 
 /**
@@ -50,7 +56,7 @@ export async function replay(spec: TargetSpec | LoadedTarget, input: ReplayInput
     captured = cmds
   })
   await fc.check(property, { seed: input.seed, path: input.path, numRuns: 1, endOnFailure: true })
-  if (!captured) return { trace: [], steps: [] }
+  if (!captured) return { trace: [], steps: [], setupLog: bench.setupLog, runLog: [], names: {} }
   const world = await bench.reset(true)
   let failed: ReplayResult['failed']
   try {
@@ -61,5 +67,8 @@ export async function replay(spec: TargetSpec | LoadedTarget, input: ReplayInput
     failed = { propertyId: e.propertyId, message: e.message.split('\n')[0].replace(`${e.propertyId}: `, ''), expected: e.expected, actual: e.actual }
   }
   const trace = world.trace ?? []
-  return { failed, trace, steps: trace.map(formatTraceLine) }
+  const names: Record<string, string> = {}
+  for (const a of world.accounts()) names[a.address.toLowerCase()] = a.name
+  for (const [role, c] of Object.entries(world.instance.contracts)) names[c.address.toLowerCase()] ??= role
+  return { failed, trace, steps: trace.map(formatTraceLine), setupLog: bench.setupLog, runLog: [...bench.runLog], names }
 }
