@@ -1,13 +1,21 @@
 import type { KindDriver } from '../harness/engine.ts'
-import type { Kind } from './types.ts'
+import { HarnessError } from '../harness/errors.ts'
+import { cdpDriver } from './cdp.ts'
+import { erc4626Driver } from './erc4626.ts'
+import { nativeDriver } from './native.ts'
 import { reserveDriver } from './reserve.ts'
+import type { Kind } from './types.ts'
 
-const DRIVERS: Partial<Record<Kind, KindDriver<any>>> = {
+// Drivers are generic over their model type; the registry erases it at this one boundary.
+const DRIVERS: Record<Kind, KindDriver<any>> = {
   reserve: reserveDriver,
+  native: nativeDriver,
+  erc4626: erc4626Driver,
+  cdp: cdpDriver,
 }
 
 export function driverFor(kind: Kind): KindDriver<unknown> {
   const d = DRIVERS[kind]
-  if (!d) throw new Error(`no driver for kind ${kind}`)
+  if (!d) throw new HarnessError(`no driver for kind ${kind}`)
   return d as KindDriver<unknown>
 }

@@ -31,6 +31,60 @@ export const FIXTURES: readonly Fixture[] = [
     bug: 'withdrawTo rejects withdrawing the whole balance (>= instead of >)',
     trips: ['RESERVE-DIFF-001', 'RESERVE-EXIT-001'],
   },
+  {
+    contract: 'NativeFullExitNoBurn',
+    kind: 'native',
+    bug: 'withdraw skips the burn when wad equals the whole balance',
+    trips: ['NATIVE-DIFF-002', 'NATIVE-BACKING-001', 'NATIVE-EXIT-001'],
+  },
+  {
+    contract: 'NativeOddWithdrawOverpays',
+    kind: 'native',
+    bug: 'withdraw sends wad + 1 when wad is odd',
+    trips: ['NATIVE-DIFF-001', 'NATIVE-DIFF-002', 'NATIVE-BACKING-001', 'NATIVE-EXIT-001'],
+  },
+  {
+    contract: 'NativeTransferFromNoAllowance',
+    kind: 'native',
+    bug: 'transferFrom neither checks nor spends the allowance',
+    trips: ['NATIVE-DIFF-001', 'NATIVE-DIFF-002', 'NATIVE-ACCESS-001'],
+  },
+  {
+    contract: 'NativeSelfTransferMints',
+    kind: 'native',
+    bug: 'a transfer to oneself credits without debiting (balances read before writing)',
+    trips: ['NATIVE-DIFF-002', 'NATIVE-BACKING-002', 'NATIVE-EXIT-001'],
+  },
+  {
+    contract: 'VaultDepositRoundsUp',
+    kind: 'erc4626',
+    bug: 'deposit rounds shares up (EIP-4626 says down)',
+    trips: ['ERC4626-DIFF-002', 'ERC4626-RND-001', 'ERC4626-RND-003'],
+  },
+  {
+    contract: 'VaultRedeemRoundsUp',
+    kind: 'erc4626',
+    bug: 'redeem rounds assets up (EIP-4626 says down)',
+    trips: ['ERC4626-DIFF-002', 'ERC4626-BACKING-001', 'ERC4626-EXIT-001'],
+  },
+  {
+    contract: 'VaultNoVirtualOffset',
+    kind: 'erc4626',
+    bug: 'no virtual shares/assets: the first-depositor donation attack pays',
+    trips: ['ERC4626-DIFF-001', 'ERC4626-DIFF-002', 'ERC4626-EXIT-001', 'ERC4626-RND-001', 'ERC4626-RND-003'],
+  },
+  {
+    contract: 'VaultWithdrawSkipsAllowance',
+    kind: 'erc4626',
+    bug: 'withdraw by a non-owner neither checks nor spends the share allowance',
+    trips: ['ERC4626-DIFF-001', 'ERC4626-ACCESS-001'],
+  },
+  {
+    contract: 'VaultMaxWithdrawInShares',
+    kind: 'erc4626',
+    bug: 'maxWithdraw returns the share balance instead of its value in assets',
+    trips: ['ERC4626-DIFF-001', 'ERC4626-DIFF-002', 'ERC4626-RND-002'],
+  },
 ]
 
 export function fixturesOf(kind: Kind): Fixture[] {

@@ -1,0 +1,216 @@
+/**
+ * Kind `native`: the native coin wrapped 1:1 (WETH9 shape).
+ * deposit (payable), withdraw, plain coin sends to the vault (receive() deposits), coin force-fed to
+ * the vault without a call (selfdestruct / coinbase), and the wrapper's ERC20 functions.
+ */
+import fc from 'fast-check'
+import type { Address } from 'viem'
+import type { ActionSpec, KindDriver, World } from '../harness/engine.ts'
+import type { CallResult } from '../harness/chain.ts'
+import type { Observation, ReadSpec } from '../harness/observe.ts'
+import * as E from '../model/erc20.ts'
+import * as N from '../model/native.ts'
+import type { Outcome } from '../model/outcome.ts'
+import { Action } from './action.ts'
+import {
+  actorIndex,
+  actorOf,
+  allowanceReads,
+  amountArb,
+  amountOf,
+  callOn,
+  checkAccess,
+  describeRecipe,
+  erc20Commands,
+  fmt,
+  role,
+  sumBalances,
+  tokenReads,
+} from './common.ts'
+import { ok, projectAllowances, syncLedger, wrapperExit } from './reserve.ts'
+
+type M = N.NativeState
+const W = 'wrapper'
+/** Prefix of native coin balances: `native.balanceOf(alice)` (checkAccess reads `<prefix>.balanceOf`). */
+const C = 'native'
+
+/** A force-fed donation is capped here so the vault's coin balance never nears 2^256. */
+const DONATION_CAP = 10n ** 30n
+
+/** The CallResult of an action that is not a call (coin force-fed with setBalance). */
+const NO_CALL: CallResult = { ok: true, result: undefined, returnData: '0x', logs: [], gasUsed: 0n }
+
+export const nativeDriver: KindDriver<M> = {
+  kind: 'native',
+
+  async deploy({ chain, vault, actors, args }) {
+    const address = await chain.deploy({ artifact: vault, args: args ?? [], from: actors[0].address })
+    return { vault: address, vaultAbi: vault.abi, decimals: 18, contracts: { wrapper: { address, abi: vault.abi } } }
+  },
+
+  async setup(w) {
+    // The chain funds every actor with native coin; the model starts from what is observed.
+    let m: M = N.createNativeState({ vault: w.instance.vault })
+    for (const a of [...w.actors, { name: 'vault', address: w.instance.vault }]) {
+      const bal = await w.chain.getBalance(a.address)
+      if (bal > 0n) m = ok(N.mintNative(m, a.address, bal))
+    }
+    return m
+  },
+
+  reads(w) {
+    const natives: ReadSpec[] = [...w.actors, { name: 'vault', address: w.instance.vault }].map((a) => ({ key: `${C}.balanceOf(${a.name})`, kind: 'native', account: a.address }))
+    return [...tokenReads(w, W, role(w, W)), ...allowanceReads(w, W, role(w, W)), ...natives]
+  },
+
+  project(m, w) {
+    const o: Observation = {}
+    for (const a of w.accounts()) o[`${W}.balanceOf(${a.name})`] = E.balanceOf(m.token, a.address)
+    o[`${W}.totalSupply`] = m.token.totalSupply
+    projectAllowances(o, w, m.token, W)
+    for (const a of w.actors) o[`${C}.balanceOf(${a.name})`] = N.nativeBalanceOf(m, a.address)
+    o[`${C}.balanceOf(vault)`] = N.backing(m)
+    return o
+  },
+
+  sync(m, obs, w) {
+    let token = syncLedger(m.token, obs, w, W)
+    token = { ...token, totalSupply: obs[`${W}.totalSupply`] }
+    let native = m.native
+    for (const a of [...w.actors, { name: 'vault', address: w.instance.vault }]) {
+      const v = obs[`${C}.balanceOf(${a.name})`]
+      if (v !== undefined) native = E.setAmount(native, a.address.toLowerCase(), v)
+    }
+    return { ...m, token, native }
+  },
+
+  invariants: [
+    {
+      ids: ['NATIVE-BACKING-001', 'NATIVE-BACKING-002'],
+      check: ({ world: w, post, spec }) => {
+        const supply = post[`${W}.totalSupply`]
+        const reserve = post[`${C}.balanceOf(vault)`]
+        w.check('NATIVE-BACKING-001', reserve >= supply, () => ({ message: `after ${spec.label} the supply exceeds the coin the vault holds`, expected: `totalSupply <= ${reserve}`, actual: `totalSupply = ${supply}` }))
+        const sum = sumBalances(post, W, w)
+        w.check('NATIVE-BACKING-002', sum === supply, () => ({ message: `after ${spec.label} balances do not add up to the supply`, expected: `sum of balances = ${supply}`, actual: `${sum}` }))
+      },
+    },
+    {
+      ids: ['NATIVE-ACCESS-001'],
+      check: (ctx) =>
+        checkAccess(ctx, 'NATIVE-ACCESS-001', [
+          { prefix: W, allowance: true },
+          { prefix: C, allowance: false },
+        ]),
+    },
+  ],
+
+  async exitProbe(w) {
+    await wrapperExit(w, {
+      id: 'NATIVE-EXIT-001',
+      balance: (a) => E.balanceOf(w.model.token, a),
+      withdraw: (a, amount) => callOn(w, w.instance.vault, w.instance.vaultAbi, 'withdraw', [amount], a),
+      received: (pre, post, name) => post[`${C}.balanceOf(${name})`] - pre[`${C}.balanceOf(${name})`],
+      supplyKey: `${W}.totalSupply`,
+      prefix: W,
+    })
+  },
+
+  commands(w) {
+    const wrapper = () => role(w, W)
+    const vaultSpec = (name: string, label: string, caller: Address, predict: (m: M) => Outcome<M, unknown>, perform: (world: World<M>) => Promise<CallResult>, events: string[]): ActionSpec<M> => ({
+      name,
+      label,
+      caller,
+      user: true,
+      predict,
+      perform,
+      events: { address: w.instance.vault, names: events },
+    })
+    const depositArb = fc.record({ caller: actorIndex, amount: amountArb(w, 1) }).map(
+      (r) =>
+        new Action<M>(`deposit(actor ${r.caller}, ${describeRecipe(r.amount, ['native balance'])})`, (world) => {
+          const caller = actorOf(world, r.caller)
+          const amount = amountOf(world, r.amount, [N.nativeBalanceOf(world.model, caller.address)])
+          return vaultSpec(
+            'deposit',
+            `${caller.name}.deposit{value: ${fmt(amount)}}()`,
+            caller.address,
+            (s) => N.deposit(s, caller.address, amount),
+            (wd) => callOn(wd, wd.instance.vault, wd.instance.vaultAbi, 'deposit', [], caller.address, amount),
+            ['Deposit'],
+          )
+        }),
+    )
+    // deposit is listed twice: holders make every other action meaningful.
+    return [
+      depositArb,
+      depositArb,
+      fc.record({ caller: actorIndex, amount: amountArb(w, 1) }).map(
+        (r) =>
+          new Action<M>(`withdraw(actor ${r.caller}, ${describeRecipe(r.amount, ['balance'])})`, (world) => {
+            const caller = actorOf(world, r.caller)
+            const amount = amountOf(world, r.amount, [E.balanceOf(world.model.token, caller.address)])
+            return vaultSpec(
+              'withdraw',
+              `${caller.name}.withdraw(${fmt(amount)})`,
+              caller.address,
+              (s) => N.withdraw(s, caller.address, amount),
+              (wd) => callOn(wd, wd.instance.vault, wd.instance.vaultAbi, 'withdraw', [amount], caller.address),
+              ['Withdrawal'],
+            )
+          }),
+      ),
+      // A plain coin transfer: WETH9's receive() deposits.
+      fc.record({ caller: actorIndex, amount: amountArb(w, 1) }).map(
+        (r) =>
+          new Action<M>(`send(actor ${r.caller}, ${describeRecipe(r.amount, ['native balance'])})`, (world) => {
+            const caller = actorOf(world, r.caller)
+            const amount = amountOf(world, r.amount, [N.nativeBalanceOf(world.model, caller.address)])
+            return vaultSpec(
+              'receive',
+              `${caller.name}.send(vault, ${fmt(amount)} wei)`,
+              caller.address,
+              (s) => N.deposit(s, caller.address, amount),
+              async (wd) => {
+                const raw = await wd.chain.callRaw({ from: caller.address, to: wd.instance.vault, value: amount })
+                return raw.ok ? { ok: true, result: undefined, returnData: raw.returnData, logs: raw.logs, gasUsed: raw.gasUsed } : { ok: false, revert: raw.revert!, gasUsed: raw.gasUsed }
+              },
+              ['Deposit'],
+            )
+          }),
+      ),
+      // Coin force-fed to the vault (selfdestruct, coinbase): no call, no mint.
+      fc.record({ amount: amountArb(w, 2) }).map(
+        (r) =>
+          new Action<M>(`forceFeed(${describeRecipe(r.amount, ['1 coin', 'vault balance'])})`, (world) => {
+            const held = N.backing(world.model)
+            let amount = amountOf(world, r.amount, [10n ** 18n, held])
+            if (amount > DONATION_CAP) amount = DONATION_CAP
+            return {
+              name: 'forceFeed',
+              label: `force-feed ${fmt(amount)} wei to the vault`,
+              caller: world.instance.vault,
+              user: false,
+              predict: (s: M) => N.donate(s, amount),
+              perform: async (wd: World<M>) => {
+                const current = await wd.chain.getBalance(wd.instance.vault)
+                await wd.chain.setBalance(wd.instance.vault, current + amount)
+                return NO_CALL
+              },
+            }
+          }),
+      ),
+      ...erc20Commands<M>(w, {
+        prefix: W,
+        token: wrapper,
+        balance: (m, a) => E.balanceOf(m.token, a),
+        allowance: (m, o, s) => E.allowance(m.token, o, s),
+        transfer: N.transfer,
+        approve: N.approve,
+        transferFrom: N.transferFrom,
+        accessId: 'NATIVE-ACCESS-001',
+      }),
+    ]
+  },
+}

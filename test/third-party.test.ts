@@ -1,0 +1,10 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describeVault } from '../harness/vitest.ts'
+
+// OpenZeppelin 5's vaults, compiled from node_modules through an import: vaults not written here.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const source = 'test/fixtures/third-party/OzVaults.sol'
+
+describeVault({ kind: 'erc4626', source, contract: 'OzTokenizedVault', root, name: 'OpenZeppelin ERC4626' })
+describeVault({ kind: 'reserve', source, contract: 'OzWrappedToken', root, name: 'OpenZeppelin ERC20Wrapper' })
