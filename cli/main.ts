@@ -17,6 +17,7 @@ import { replay } from '../harness/suite.ts'
 import { mergeReports, shardTargets } from '../harness/shard.ts'
 import { writeAtomic } from '../harness/failures.ts'
 import { KINDS, type Kind } from '../properties/types.ts'
+import { registerDiff } from './diff.ts'
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const
 
@@ -269,6 +270,7 @@ export function buildProgram(): Command {
       else out(text)
       process.exitCode = merged.status === 'failed' ? EXIT.failed : EXIT.ok
     })
+  registerDiff(program)
   return program
 }
 
