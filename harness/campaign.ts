@@ -15,6 +15,7 @@ import { ConfigError, DeployError, HarnessError, VaultcheckError } from './error
 import type { EvmVersion } from './evm-version.ts'
 import { ObservationPlan } from './observe.ts'
 import { recordingChain, type RecordedCall, type Recorder } from './recorder.ts'
+import { checkRenames, renameReads, renamingChain, type FunctionRenames } from './rename.ts'
 
 export type CampaignOptions = {
   /** Runs (action sequences) per campaign. */
@@ -40,6 +41,11 @@ export type CampaignOptions = {
   signal?: AbortSignal
   /** Called after every run (progress bars). */
   onRun?: (p: { runs: number; actions: number; failures: number }) => void
+  /**
+   * End the campaign at the first failed property, without shrinking it (mutation testing: one
+   * failure is enough to kill a mutant). The other properties are reported as passed so far.
+   */
+  stopOnFirstFailure?: boolean
 }
 
 export const DEFAULT_CAMPAIGN = {
@@ -185,7 +191,10 @@ export class Bench<M> {
     const code = await chain.getCode(instance.vault)
     const dictionary = p.options.dictionary ? [...p.options.dictionary] : harvestDictionary([code])
     // The plan needs the world (for account names) and the world needs the plan: build in two steps.
-    const world = new World<M>(chain, p.driver.kind, instance, actors, undefined as never, p.driver, p.enabled, {
+    const renames = p.options.knobs?.functions as FunctionRenames | undefined
+    if (renames) checkRenames(p.target.vault.abi, renames, p.target.vault.name)
+    const worldChain = renames ? renamingChain(chain, instance.vault, renames) : chain
+    const world = new World<M>(worldChain, p.driver.kind, instance, actors, undefined as never, p.driver, p.enabled, {
       checkInterval: p.options.checkInterval,
       dictionary,
       knobs: p.options.knobs ?? {},
@@ -198,7 +207,8 @@ export class Bench<M> {
       if (cause instanceof VaultcheckError) throw cause
       throw new DeployError({ contractName: p.target.vault.name, reason: `setting up a ${p.target.kind} vault failed: ${(cause as Error).message.split('\n')[0]}`, cause })
     }
-    ;(world as { plan: ObservationPlan }).plan = new ObservationPlan(multiread, p.driver.reads(world))
+    const reads = p.driver.reads(world)
+    ;(world as { plan: ObservationPlan }).plan = new ObservationPlan(multiread, renames ? renameReads(reads, instance.vault, renames) : reads)
     const setupLog = recorder.log!
     recorder.log = undefined
     const base = await chain.snapshot()
@@ -252,6 +262,7 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
       numRuns: replaying ? 1 : runsLeft,
       seed,
       path: replaying?.path,
+      ...(options.stopOnFirstFailure ? { endOnFailure: true } : {}),
     })
     // Runs skipped after an interrupt pushed no stats: only runs that ran count.
     const explored = replaying ? 0 : Math.min(details.numRuns, perRun.length)
@@ -313,6 +324,7 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
     }
     failures++
     options.onRun?.({ runs: total.runs, actions: total.actions, failures })
+    if (options.stopOnFirstFailure) break
   }
 
   for (const def of defs) {
