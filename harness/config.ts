@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { tsImport } from 'tsx/esm/api'
 import { z } from 'zod'
 import { KINDS, type Kind } from '../properties/types.ts'
 import { DEFAULT_CAMPAIGN } from './campaign.ts'
@@ -98,10 +99,17 @@ export async function loadConfig(file: string): Promise<{ config: z.output<typeo
   if (!fs.existsSync(abs)) throw new ConfigError({ file, issues: [{ path: '(file)', message: 'config file not found' }] })
   let mod: { default?: unknown }
   try {
-    mod = (await import(pathToFileURL(abs).href)) as { default?: unknown }
+    // tsImport loads a TypeScript config as ESM whatever the user's package.json says: a config
+    // in a project without "type": "module" would otherwise be compiled to CommonJS and fail.
+    mod = /\.(c|m)?ts$/.test(abs)
+      ? ((await tsImport(pathToFileURL(abs).href, import.meta.url)) as { default?: unknown })
+      : ((await import(pathToFileURL(abs).href)) as { default?: unknown })
   } catch (cause) {
     throw new ConfigError({ file, issues: [{ path: '(file)', message: `cannot load: ${(cause as Error).message}` }] })
   }
+  // A config compiled through CommonJS interop arrives as { default: { default: config } }.
+  const inner = mod.default as { default?: unknown; targets?: unknown } | undefined
+  if (inner && typeof inner === 'object' && 'default' in inner && !('targets' in inner)) mod = { default: inner.default }
   if (mod.default === undefined) throw new ConfigError({ file, issues: [{ path: '(file)', message: 'no default export (export default defineConfig({...}))' }] })
   return { config: validateConfig(mod.default, file), dir: path.dirname(abs) }
 }

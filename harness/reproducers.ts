@@ -1,11 +1,16 @@
 /**
  * Standalone reproducers a user can keep: a vitest file that replays the stored counterexample and
- * fails, for the same reason, until the vault is fixed.
+ * fails, for the same reason, until the vault is fixed; and a Foundry test (`.t.sol`) making the same
+ * calls, for forge users and audit reports (see foundry.ts).
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { PACKAGE_ROOT, compileBundled } from './bundled.ts'
 import { writeAtomic, type StoredFailure } from './failures.ts'
-import type { TargetSpec } from './target.ts'
+import { renderFoundryReproducer, renderFoundryToml, standardRemaps } from './foundry.ts'
+import { replay } from './suite.ts'
+import { loadTarget, type TargetSpec } from './target.ts'
 
 const INDEX = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'index.ts')
 
@@ -13,7 +18,7 @@ export function reproducersDir(root: string): string {
   return path.join(root, '.vaultcheck', 'reproducers')
 }
 
-export function writeReproducers(root: string, failureFile: string, f: StoredFailure, spec: TargetSpec): string[] {
+export async function writeReproducers(root: string, failureFile: string, f: StoredFailure, spec: TargetSpec): Promise<string[]> {
   const base = path.basename(failureFile, '.json')
   const dir = path.join(reproducersDir(root), path.basename(path.dirname(failureFile)))
   const file = path.join(dir, `${base}.test.ts`)
@@ -22,7 +27,52 @@ export function writeReproducers(root: string, failureFile: string, f: StoredFai
   //   npx vitest run --config .vaultcheck/reproducers/vitest.config.mjs
   const config = path.join(reproducersDir(root), 'vitest.config.mjs')
   writeAtomic(config, "import { fileURLToPath } from 'node:url'\nexport default { root: fileURLToPath(new URL('.', import.meta.url)), test: { include: ['**/*.test.ts'], testTimeout: 120_000 } }\n")
-  return [file]
+  const sol = await writeFoundryReproducer(root, dir, base, f, spec)
+  return sol ? [file, sol] : [file]
+}
+
+/** The stand-in `solc` forge is pointed at: vaultcheck's bundled solc-js behind solc's CLI. */
+export const SOLC_STANDIN = path.join(PACKAGE_ROOT, 'scripts', 'solc-standin.mjs')
+
+/**
+ * Writes `<base>.t.sol` (and the directory's foundry.toml and solc wrapper). A failure that cannot
+ * be rendered (a contract without source or bytecode) gets no Foundry reproducer; the vitest one stays.
+ */
+async function writeFoundryReproducer(root: string, dir: string, base: string, f: StoredFailure, spec: TargetSpec): Promise<string | undefined> {
+  const file = path.join(dir, `${base}.t.sol`)
+  try {
+    const projectRoot = path.resolve(spec.root ?? root)
+    const target = await loadTarget({ ...spec, root: projectRoot })
+    const r = await replay(target, f, { ...f.options, evmVersion: spec.evmVersion })
+    const sources: Record<string, string> = {}
+    const bytecodes: Record<string, `0x${string}`> = {}
+    for (const a of (await compileBundled(spec.evmVersion)).artifacts) {
+      const p = path.resolve(PACKAGE_ROOT, a.sourceName)
+      if (fs.existsSync(p)) sources[a.name] ??= p
+    }
+    const vault = target.vault as typeof target.vault & { sourceName?: string }
+    delete sources[vault.name]
+    if (spec.source) sources[vault.name] = path.resolve(projectRoot, spec.source)
+    else if (vault.sourceName) {
+      const p = [projectRoot, PACKAGE_ROOT].map((b) => path.resolve(b, vault.sourceName!)).find((x) => fs.existsSync(x))
+      if (p) sources[vault.name] = p
+    }
+    if (!sources[vault.name]) bytecodes[vault.name] = vault.bytecode
+    const { source } = renderFoundryReproducer({ f, replay: r, file, sources, bytecodes, remaps: standardRemaps({ projectRoot, packageRoot: PACKAGE_ROOT }) })
+    writeAtomic(file, source)
+    writeFoundryProject(reproducersDir(root), projectRoot, spec)
+    return file
+  } catch (e) {
+    if (process.env.VAULTCHECK_DEBUG) console.error(`no Foundry reproducer for ${base}: ${(e as Error).stack}`)
+    return undefined
+  }
+}
+
+function writeFoundryProject(dir: string, projectRoot: string, spec: TargetSpec): void {
+  const solc = path.join(dir, 'solc')
+  writeAtomic(solc, `#!/bin/sh\n# solc for forge: vaultcheck's bundled solc-js (see ${SOLC_STANDIN})\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(SOLC_STANDIN)} "$@"\n`)
+  fs.chmodSync(solc, 0o755)
+  writeAtomic(path.join(dir, 'foundry.toml'), renderFoundryToml({ dir, solc, projectRoot, packageRoot: PACKAGE_ROOT, remappings: spec.remappings, evmVersion: spec.evmVersion }))
 }
 
 function rel(from: string, to: string): string {

@@ -122,7 +122,7 @@ export async function runTargets(p: RunParams): Promise<RunOutcome> {
         })
         const file = saveFailure(p.root, f)
         newFailureFiles.push(file)
-        reproducerFiles.push(...writeReproducers(p.root, file, f, t))
+        reproducerFiles.push(...(await writeReproducers(p.root, file, f, t)))
       }
     }
   }

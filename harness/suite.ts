@@ -38,6 +38,8 @@ export type ReplayResult = {
   runLog: readonly RecordedCall[]
   /** Names of the actors and contracts, for rendering the logs. */
   names: Record<string, string>
+  /** The kind's contract roles (wrapper, underlying, ...) and their addresses. */
+  contracts: Record<string, string>
 }
 
 /**
@@ -56,7 +58,7 @@ export async function replay(spec: TargetSpec | LoadedTarget, input: ReplayInput
     captured = cmds
   })
   await fc.check(property, { seed: input.seed, path: input.path, numRuns: 1, endOnFailure: true })
-  if (!captured) return { trace: [], steps: [], setupLog: bench.setupLog, runLog: [], names: {} }
+  if (!captured) return { trace: [], steps: [], setupLog: bench.setupLog, runLog: [], names: {}, contracts: {} }
   const world = await bench.reset(true)
   let failed: ReplayResult['failed']
   try {
@@ -70,5 +72,6 @@ export async function replay(spec: TargetSpec | LoadedTarget, input: ReplayInput
   const names: Record<string, string> = {}
   for (const a of world.accounts()) names[a.address.toLowerCase()] = a.name
   for (const [role, c] of Object.entries(world.instance.contracts)) names[c.address.toLowerCase()] ??= role
-  return { failed, trace, steps: trace.map(formatTraceLine), setupLog: bench.setupLog, runLog: [...bench.runLog], names }
+  const contracts = Object.fromEntries(Object.entries(world.instance.contracts).map(([role, c]) => [role, c.address]))
+  return { failed, trace, steps: trace.map(formatTraceLine), setupLog: bench.setupLog, runLog: [...bench.runLog], names, contracts }
 }
