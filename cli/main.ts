@@ -18,6 +18,7 @@ import { mergeReports, shardTargets } from '../harness/shard.ts'
 import { writeAtomic } from '../harness/failures.ts'
 import { KINDS, type Kind } from '../properties/types.ts'
 import { registerDiff } from './diff.ts'
+import { registerMutate } from './mutate.ts'
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const
 
@@ -271,6 +272,7 @@ export function buildProgram(): Command {
       process.exitCode = merged.status === 'failed' ? EXIT.failed : EXIT.ok
     })
   registerDiff(program)
+  registerMutate(program)
   return program
 }
 

@@ -31,6 +31,11 @@ export type CompileParams = {
   cacheDir?: string | false
   /** Extra roots for package imports; default every node_modules directory from root upwards. */
   includePaths?: readonly string[]
+  /**
+   * Source unit name -> content compiled instead of the file on disk (mutation testing compiles
+   * rewritten copies of a vault without writing them next to the original).
+   */
+  overrides?: Readonly<Record<string, string>>
 }
 
 export type Artifact = {
@@ -269,8 +274,10 @@ function collectSources(
   entries: readonly string[],
   layout: Layout,
   remappings: readonly Remapping[],
+  overrides: Readonly<Record<string, string>> = {},
 ): Map<string, string> {
   const contents = new Map<string, string>()
+  const read = (name: string, file: string) => (Object.hasOwn(overrides, name) ? overrides[name] : fs.readFileSync(file, 'utf8'))
   const queue: string[] = []
 
   for (const entry of entries) {
@@ -278,7 +285,7 @@ function collectSources(
     if (!isFile(abs)) throw new SourceNotFoundError(entry)
     const name = unitNameForFile(abs, layout)
     if (!contents.has(name)) {
-      contents.set(name, fs.readFileSync(abs, 'utf8'))
+      contents.set(name, read(name, abs))
       queue.push(name)
     }
   }
@@ -290,7 +297,7 @@ function collectSources(
       const searched = candidateFiles(name, layout)
       const file = searched.find(isFile)
       if (!file) throw new ImportNotFoundError({ importPath, importer: unit, searched })
-      contents.set(name, fs.readFileSync(file, 'utf8'))
+      contents.set(name, read(name, file))
       queue.push(name)
     }
   }
@@ -461,7 +468,7 @@ export async function compile(params: CompileParams): Promise<CompileOutput> {
     throw new ConfigError({ issues: [{ path: 'sources', message: 'no Solidity sources to compile' }] })
   }
 
-  const sources = collectSources(params.sources, layout, remappings)
+  const sources = collectSources(params.sources, layout, remappings, params.overrides)
   const settingsHash = cacheKey({ evmVersion, optimizer, remappings, sources })
 
   const cacheDir =

@@ -113,7 +113,10 @@ class Checked implements fc.AsyncCommand<World<M>, World<M>> {
 async function postStepChecks(w: World<M>): Promise<void> {
   const backing = w.isEnabled('ERC4626-BACKING-001')
   const maxes = w.isEnabled('ERC4626-RND-002')
-  if (!backing && !maxes) return
+  // convertToShares/convertToAssets are part of the interface the model predicts (EIP-4626: both
+  // round down); no action returns them, so they are read here after every step.
+  const conversions = w.isEnabled('ERC4626-DIFF-002')
+  if (!backing && !maxes && !conversions) return
   const post = w.last
   // Direct reads: a top-level call costs about half of a nested one in the Multiread lens.
   // A view that reverts (a conversion overflowing on an absurd balance) is left out of the checks.
@@ -124,10 +127,36 @@ async function postStepChecks(w: World<M>): Promise<void> {
       if (bal > 0n) r[`previewRedeem(${a.name})`] = await view(w, 'previewRedeem', [bal])
     }
   }
-  if (maxes) {
+  if (maxes || conversions) {
     for (const a of w.actors) r[`convertToAssets(${a.name})`] = await view(w, 'convertToAssets', [post[`${S}.balanceOf(${a.name})`] ?? 0n])
   }
+  if (conversions) {
+    for (const a of w.actors) r[`convertToShares(${a.name})`] = await view(w, 'convertToShares', [post[`${A}.balanceOf(${a.name})`] ?? 0n])
+  }
   const label = lastLabel.get(w) ?? `step ${w.stepIndex}`
+  if (conversions) {
+    for (const a of w.actors) {
+      for (const [fn, arg, predict] of [
+        ['convertToAssets', post[`${S}.balanceOf(${a.name})`] ?? 0n, V.convertToAssets],
+        ['convertToShares', post[`${A}.balanceOf(${a.name})`] ?? 0n, V.convertToShares],
+      ] as const) {
+        const got = r[`${fn}(${a.name})`]
+        let want: bigint
+        try {
+          want = predict(w.model, arg)
+        } catch {
+          continue
+        }
+        // A view that reverts (overflow on an absurd amount) is not compared.
+        if (got === undefined) continue
+        w.check('ERC4626-DIFF-002', got === want, () => ({
+          message: `after ${label} ${fn}(${arg}) differs from the model (EIP-4626: conversions round down)`,
+          expected: `${want}`,
+          actual: `${got}`,
+        }))
+      }
+    }
+  }
   if (backing) {
     let owed = 0n
     const parts: string[] = []

@@ -4,7 +4,7 @@
  * the vault without a call (selfdestruct / coinbase), and the wrapper's ERC20 functions.
  */
 import fc from 'fast-check'
-import type { Address } from 'viem'
+import { concat, encodeFunctionData, pad, type Address } from 'viem'
 import type { ActionSpec, KindDriver, World } from '../harness/engine.ts'
 import type { CallResult } from '../harness/chain.ts'
 import type { Observation, ReadSpec } from '../harness/observe.ts'
@@ -114,6 +114,7 @@ export const nativeDriver: KindDriver<M> = {
       supplyKey: `${W}.totalSupply`,
       prefix: W,
     })
+    await rejectingHolderProbe(w)
   },
 
   commands(w) {
@@ -213,4 +214,44 @@ export const nativeDriver: KindDriver<M> = {
       }),
     ]
   },
+}
+
+/**
+ * A holder that cannot take coin (a contract whose receive reverts). Runtime: with calldata
+ * `<32-byte target><payload>` it forwards `payload` and its call value to `target` and bubbles the
+ * result; a plain coin transfer (no calldata) reverts. Hand-assembled without PUSH0, so it deploys
+ * on every EVM version the chain supports.
+ */
+const REJECTING_HOLDER_RUNTIME = '3660085760008 0fd5b6020360360206000376000600060203603600034600035 5af13d600060003e602f573d6000fd5b3d6000f3'.replace(/\s/g, '')
+const REJECTING_HOLDER = {
+  name: 'RejectingHolder',
+  abi: [],
+  bytecode: `0x60${(REJECTING_HOLDER_RUNTIME.length / 2).toString(16).padStart(2, '0')}80600b6000396000f3${REJECTING_HOLDER_RUNTIME}` as `0x${string}`,
+}
+
+/**
+ * Part of NATIVE-EXIT-001, after every actor exited: a holder that cannot receive coin must not lose
+ * its claim. Its withdraw has to revert (WETH9's transfer does) and leave its tokens where they were;
+ * a vault that ignores the failed send burns them and keeps the coin.
+ */
+async function rejectingHolderProbe(w: World<M>): Promise<void> {
+  const { formatRevert } = await import('../harness/revert.ts')
+  const funder = w.actors[0]
+  const vault = w.instance.vault
+  const holder = await w.chain.deploy({ artifact: REJECTING_HOLDER, from: funder.address })
+  const amount = 10n ** 18n
+  const via = (data: `0x${string}`, value = 0n) => w.chain.callRaw({ from: funder.address, to: holder, data: concat([pad(vault), data]), value })
+  const balance = () => w.chain.read<bigint>({ address: vault, abi: w.instance.vaultAbi, functionName: 'balanceOf', args: [holder] })
+  if ((await w.chain.getBalance(funder.address)) < amount * 2n) return
+  const dep = await via(encodeFunctionData({ abi: w.instance.vaultAbi, functionName: 'deposit', args: [] }), amount)
+  // Deposits are checked elsewhere: only a holder that really holds `amount` is probed.
+  if (!dep.ok || (await balance()) !== amount) return
+  const wd = await via(encodeFunctionData({ abi: w.instance.vaultAbi, functionName: 'withdraw', args: [amount] }))
+  const left = await balance()
+  w.trace?.push({ step: w.stepIndex, label: `exit probe: a contract holder that rejects coin withdraws its ${fmt(amount)}`, contract: wd.ok ? `ok, ${fmt(left)} left` : `reverted: ${w.withNames(formatRevert(wd.revert!))}`, model: 'reverts, tokens kept' })
+  w.check('NATIVE-EXIT-001', !wd.ok && left === amount, () => ({
+    message: 'a withdraw whose coin could not be delivered did not revert: the holder lost its claim',
+    expected: `withdraw(${amount}) by a holder that rejects coin reverts and leaves balanceOf = ${amount}`,
+    actual: `${wd.ok ? 'succeeded' : 'reverted'}, balanceOf = ${left}`,
+  }))
 }

@@ -1,0 +1,114 @@
+/**
+ * `vaultcheck mutate`: would the suite notice a bug here?
+ *
+ *   vaultcheck mutate --kind <kind> [--source <file.sol> --contract <Name>] [--runs n] [--workers n]
+ *                     [--reporter pretty|json] [--output f] [--min-score x]
+ *
+ * Without --source, the bundled reference vault of the kind is mutated. A mutation score is a
+ * measurement: exit 0 when done, 1 only when --min-score is given and the non-equivalent score is
+ * below it, 2 on bad input (usage, source, contract, compile errors).
+ */
+import path from 'node:path'
+import { InvalidArgumentError, Option, type Command } from 'commander'
+import { ConfigError } from '../harness/errors.ts'
+import { writeAtomic } from '../harness/failures.ts'
+import { MUTATION_OPERATORS, formatMutation, mutationJson, runMutation, type MutationOperator } from '../harness/mutate.ts'
+import { KINDS, type Kind } from '../properties/types.ts'
+
+type MutateFlags = {
+  kind: Kind
+  source?: string
+  contract?: string
+  runs?: number
+  depth?: number
+  seed?: number
+  workers?: number
+  timeout?: number
+  operator?: string[]
+  mutant?: string[]
+  reporter?: string
+  output?: string
+  minScore?: number
+}
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${v}"`)
+  return n
+}
+const collect = (v: string, prev: string[] = []) => [...prev, v]
+/** 0.9 or 90 (percent). */
+const score = (v: string) => {
+  const n = Number(v)
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError(`--min-score must be a fraction (0.9) or a percentage (90), got "${v}"`)
+  return n > 1 ? n / 100 : n
+}
+
+export async function mutateCommand(flags: MutateFlags): Promise<number> {
+  const cwd = process.cwd()
+  const reporter = flags.reporter ?? 'pretty'
+  if (reporter !== 'pretty' && reporter !== 'json') throw new ConfigError({ issues: [{ path: '--reporter', message: `unknown reporter "${reporter}"; expected pretty or json` }] })
+  if (flags.source && !flags.contract) throw new ConfigError({ issues: [{ path: '--contract', message: `required with --source ${flags.source}` }] })
+  const operators = flags.operator?.map((o) => {
+    if (!(MUTATION_OPERATORS as readonly string[]).includes(o)) throw new ConfigError({ issues: [{ path: '--operator', message: `unknown operator "${o}"; expected one of ${MUTATION_OPERATORS.join(', ')}` }] })
+    return o as MutationOperator
+  })
+  const controller = new AbortController()
+  const onSigint = () => {
+    process.stderr.write('\nInterrupted: finishing the mutants under test and reporting them\n')
+    controller.abort()
+  }
+  process.on('SIGINT', onSigint)
+  try {
+    const r = await runMutation({
+      kind: flags.kind,
+      source: flags.source,
+      contract: flags.contract,
+      root: cwd,
+      runs: flags.runs,
+      depth: flags.depth,
+      seed: flags.seed,
+      workers: flags.workers,
+      timeoutMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined,
+      operators,
+      only: flags.mutant,
+      signal: controller.signal,
+      onMutantDone: (m, done, total) => {
+        const verdict = m.status === 'killed' ? `killed by ${m.killedBy}` : m.status
+        process.stderr.write(`[${done}/${total}] ${m.id} ${m.file}:${m.line} ${m.operator}: ${verdict}\n`)
+      },
+    })
+    const text = reporter === 'json' ? mutationJson(r) : formatMutation(r)
+    if (flags.output) writeAtomic(path.resolve(cwd, flags.output), text)
+    else process.stdout.write(text)
+    if (flags.minScore !== undefined && r.nonEquivalentScore < flags.minScore) {
+      process.stderr.write(`mutation score ${(r.nonEquivalentScore * 100).toFixed(1)}% (non-equivalent) is below --min-score ${(flags.minScore * 100).toFixed(1)}%\n`)
+      return 1
+    }
+    return 0
+  } finally {
+    process.off('SIGINT', onSigint)
+  }
+}
+
+export function registerMutate(program: Command): void {
+  program
+    .command('mutate')
+    .description('mutation testing: small bugs are made in the vault source; does the suite notice each? (no --source: the bundled reference vault)')
+    .addOption(new Option('--kind <kind>', 'target kind').choices(KINDS as string[]).makeOptionMandatory())
+    .option('--source <file>', 'Solidity source of the vault to mutate (default: the bundled reference vault)')
+    .option('--contract <name>', 'contract to test (declared in --source)')
+    .option('--runs <n>', 'runs per mutant (default 20)', int('--runs'))
+    .option('--depth <n>', 'actions per run at most', int('--depth'))
+    .option('--seed <n>', 'seed (same seed, same result)', int('--seed'))
+    .option('--workers <n>', 'mutants tested in parallel processes (default: the number of cores)', int('--workers'))
+    .option('--timeout <seconds>', 'per-mutant budget (default 120)', int('--timeout'))
+    .option('--operator <name>', `only these operators (repeatable): ${MUTATION_OPERATORS.join(', ')}`, collect)
+    .option('--mutant <id>', 'only these mutant ids (repeatable)', collect)
+    .option('--min-score <x>', 'exit 1 when the non-equivalent score is below x (0.9 or 90)', score)
+    .option('--reporter <name>', 'pretty | json')
+    .option('--output <file>', 'write the report here instead of stdout')
+    .action(async (flags: MutateFlags) => {
+      process.exitCode = await mutateCommand(flags)
+    })
+}
