@@ -85,6 +85,36 @@ export const FIXTURES: readonly Fixture[] = [
     bug: 'maxWithdraw returns the share balance instead of its value in assets',
     trips: ['ERC4626-DIFF-001', 'ERC4626-DIFF-002', 'ERC4626-RND-002'],
   },
+  {
+    contract: 'CdpBorrowChecksOldPosition',
+    kind: 'cdp',
+    bug: 'borrow checks health before adding the new debt',
+    trips: ['CDP-DIFF-001', 'CDP-RATIO-001'],
+  },
+  {
+    contract: 'CdpFullWithdrawSkipsHealthCheck',
+    kind: 'cdp',
+    bug: 'withdrawing all collateral skips the health check, leaving debt with no collateral',
+    trips: ['CDP-DIFF-001', 'CDP-RATIO-001'],
+  },
+  {
+    contract: 'CdpLiquidatableAtMinimum',
+    kind: 'cdp',
+    bug: 'liquidation boundary off by one: a position exactly at the minimum ratio can be liquidated',
+    trips: ['CDP-DIFF-001', 'CDP-LIQ-001', 'CDP-ACCESS-001'],
+  },
+  {
+    contract: 'CdpLiquidationKeepsTotalDebt',
+    kind: 'cdp',
+    bug: 'liquidation burns the debt tokens but never lowers the recorded total debt',
+    trips: ['CDP-BACKING-001'],
+  },
+  {
+    contract: 'CdpSeizeRoundsUp',
+    kind: 'cdp',
+    bug: 'seized collateral rounds up, handing the liquidator an extra unit',
+    trips: ['CDP-DIFF-002', 'CDP-LIQ-001'],
+  },
 ]
 
 export function fixturesOf(kind: Kind): Fixture[] {

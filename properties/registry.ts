@@ -146,7 +146,7 @@ const cdp: PropertyDef[] = [
     kind: 'cdp',
     theme: 'backing',
     promise: "Total debt equals the debt token's total supply: no debt token exists that is not owed.",
-    checkedIn: STEP,
+    checkedIn: `${STEP} (the sum of debtOf over all actors, and the vault's own totalDebt() when it has one)`,
   },
   {
     id: 'CDP-BACKING-002',

@@ -1,0 +1,3 @@
+import { kindSuiteTests } from './support/kind-suite.ts'
+
+kindSuiteTests('cdp')
