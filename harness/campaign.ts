@@ -46,6 +46,12 @@ export type CampaignOptions = {
    * failure is enough to kill a mutant). The other properties are reported as passed so far.
    */
   stopOnFirstFailure?: boolean
+  /**
+   * Called once per recorded failure, after shrinking (benchmarks): `detectedMs` is when the first
+   * violating run of that search ended, `shrunkMs` when shrinking finished, both since the campaign
+   * started (including deploy and setup).
+   */
+  onFailure?: (p: { propertyId: string; detectedMs: number; shrunkMs: number }) => void
 }
 
 export const DEFAULT_CAMPAIGN = {
@@ -254,10 +260,11 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
     const seed = replaying ? replaying.seed : (o.seed + iteration * 0x9e3779b1) | 0
     if (!replaying) iteration++
     const perRun: RunStats[] = []
+    let detectedAt: number | undefined
     const property = buildProperty(bench, driver, o.depth, perRun, replaying?.replayPath, undefined, () => {
       options.onRun?.({ runs: total.runs + perRun.length, actions: total.actions + perRun.reduce((n, r) => n + r.actions, 0), failures })
       return stopped()
-    })
+    }, options.onFailure ? () => (detectedAt ??= Date.now()) : undefined)
     const details = await fc.check(property, {
       numRuns: replaying ? 1 : runsLeft,
       seed,
@@ -316,6 +323,7 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
         dictionary: bench.world.options.dictionary.map(String),
       },
     })
+    options.onFailure?.({ propertyId: id, detectedMs: (detectedAt ?? Date.now()) - started, shrunkMs: Date.now() - started })
     enabled.delete(id)
     activeSince.delete(id)
     const path = details.counterexamplePath ?? ''
@@ -356,6 +364,8 @@ export function buildProperty<M>(
   capture?: (cmds: Iterable<fc.AsyncCommand<World<M>, World<M>>>) => void,
   /** Asked before every run; true skips it (interrupted or out of time). */
   stop?: () => boolean,
+  /** Called when a run ends in a property violation (the first call of a search is the detection). */
+  onViolation?: () => void,
 ) {
   const arbs = driver.commands(bench.world)
   return fc.asyncProperty(fc.commands(arbs, { maxCommands: depth, size: 'max', replayPath }), async (cmds) => {
@@ -366,6 +376,9 @@ export function buildProperty<M>(
       await fc.asyncModelRun(() => ({ model: world, real: world }), cmds)
       // Always end a run with the costly checks, whatever checkInterval skipped.
       await world.probe()
+    } catch (e) {
+      if (e instanceof PropertyViolation) onViolation?.()
+      throw e
     } finally {
       perRun.push({ ...world.stats })
     }

@@ -80,6 +80,11 @@ export interface Chain {
   }): Promise<CallResult>
   read<T = unknown>(p: { address: Address; abi: Abi; functionName: string; args?: readonly unknown[]; from?: Address }): Promise<T>
   callRaw(p: { from?: Address; to: Address; data?: Hex; value?: bigint }): Promise<RawCallResult>
+  /**
+   * A read-only call with raw calldata: state is reverted afterwards (like `read`), nothing is
+   * decoded. The observation lens uses it with calldata encoded once per run.
+   */
+  readRaw(p: { from?: Address; to: Address; data: Uint8Array }): Promise<{ ok: boolean; returnData: Uint8Array }>
   getBalance(a: Address): Promise<bigint>
   setBalance(a: Address, wei: bigint): Promise<void>
   setTimestamp(t: bigint): void
@@ -514,6 +519,11 @@ class LocalChain implements Chain {
     }
     const logAbis = [this.eventAbi]
     return { ok: true, returnData, logs: out.logs.map((l) => decodeLog(l, logAbis)), gasUsed: out.gasUsed }
+  }
+
+  async readRaw(p: { from?: Address; to: Address; data: Uint8Array }): Promise<{ ok: boolean; returnData: Uint8Array }> {
+    const out = await this.exec({ from: p.from ?? this.defaultSender(), to: p.to, data: p.data, value: 0n, readOnly: true })
+    return { ok: out.ok, returnData: out.returnData }
   }
 
   async getBalance(a: Address): Promise<bigint> {

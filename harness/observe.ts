@@ -1,6 +1,6 @@
-import { decodeFunctionResult, encodeFunctionData, type Abi, type Address, type Hex } from 'viem'
+import { concatBytes, encodeFunctionData, hexToBytes, type Abi, type AbiFunction, type Address } from 'viem'
 import type { Chain } from './chain.ts'
-import { HarnessError, TargetShapeError } from './errors.ts'
+import { HarnessError, ReadRevertedError, TargetShapeError, VaultcheckError } from './errors.ts'
 
 /**
  * One view the harness reads after every step, named by a readable key
@@ -13,84 +13,107 @@ export type ReadSpec =
 /** A flat snapshot of everything observed: key -> value. */
 export type Observation = Record<string, bigint>
 
-const MULTIREAD_ABI = [
-  {
-    type: 'function',
-    name: 'read',
-    stateMutability: 'view',
-    inputs: [
-      { name: 'targets', type: 'address[]' },
-      { name: 'data', type: 'bytes[]' },
-      { name: 'natives', type: 'address[]' },
-    ],
-    outputs: [
-      {
-        name: 'results',
-        type: 'tuple[]',
-        components: [
-          { name: 'ok', type: 'bool' },
-          { name: 'data', type: 'bytes' },
-        ],
-      },
-      { name: 'nativeBalances', type: 'uint256[]' },
-    ],
-  },
-] as const
+type CallSpec = Extract<ReadSpec, { kind: 'call' }>
+
+/** The function a spec calls, when it is unambiguous and returns exactly one uint256. */
+function returnsOneWord(spec: CallSpec): boolean {
+  const n = spec.args?.length ?? 0
+  const fns = spec.abi.filter((x) => x.type === 'function' && x.name === spec.functionName && x.inputs.length === n) as AbiFunction[]
+  return fns.length === 1 && fns[0].outputs.length === 1 && fns[0].outputs[0].type === 'uint256'
+}
 
 /**
- * A compiled plan: the calldata is encoded once, then every observation is one EVM call into the
- * Multiread lens, which entering the EVM a dozen times per step would otherwise dominate.
+ * A compiled plan: the lens calldata is encoded once, then every observation is one EVM call into
+ * the Multiread lens (contracts/harness/Multiread.sol, packed format documented there) and a
+ * decode of its return: one word per view, read in a tight loop. Views that do not return a single
+ * uint256 (none of the bundled drivers' reads) are read one by one with `chain.read` instead.
  */
 export class ObservationPlan {
-  private readonly calls: { spec: Extract<ReadSpec, { kind: 'call' }>; data: Hex }[] = []
-  private readonly natives: { key: string; account: Address }[] = []
+  /** Where each lens entry's word goes: a key, and for calls the spec (for error messages). */
+  private readonly entries: { key: string; spec?: CallSpec }[] = []
+  private readonly slow: CallSpec[] = []
+  private readonly calldata: Uint8Array
   readonly keys: string[]
 
   constructor(
     private readonly multiread: Address,
-    specs: readonly ReadSpec[],
+    readonly specs: readonly ReadSpec[],
   ) {
+    const parts: Uint8Array[] = []
     for (const spec of specs) {
-      if (spec.kind === 'native') this.natives.push({ key: spec.key, account: spec.account })
-      else
-        this.calls.push({
-          spec,
-          data: encodeFunctionData({ abi: spec.abi, functionName: spec.functionName, args: spec.args ?? [] } as never),
-        })
+      if (spec.kind === 'native') {
+        this.entries.push({ key: spec.key })
+        parts.push(Uint8Array.of(1), hexToBytes(spec.account))
+      } else if (returnsOneWord(spec)) {
+        const data = hexToBytes(encodeFunctionData({ abi: spec.abi, functionName: spec.functionName, args: spec.args ?? [] } as never))
+        if (data.length > 0xffff) throw new HarnessError(`calldata of ${spec.key} is too long for the Multiread lens`)
+        this.entries.push({ key: spec.key, spec })
+        parts.push(Uint8Array.of(0), hexToBytes(spec.address), Uint8Array.of(data.length >> 8, data.length & 0xff), data)
+      } else {
+        this.slow.push(spec)
+      }
     }
+    const n = this.entries.length
+    const header = new Uint8Array(32)
+    new DataView(header.buffer).setUint32(28, n)
+    this.calldata = concatBytes([header, ...parts])
     this.keys = specs.map((s) => s.key)
   }
 
   async read(chain: Chain): Promise<Observation> {
-    const [results, balances] = (await chain.read({
-      address: this.multiread,
-      abi: MULTIREAD_ABI,
-      functionName: 'read',
-      args: [this.calls.map((c) => c.spec.address), this.calls.map((c) => c.data), this.natives.map((n) => n.account)],
-    })) as readonly [readonly { ok: boolean; data: Hex }[], readonly bigint[]]
-    if (results.length !== this.calls.length) throw new HarnessError('Multiread returned the wrong number of results')
     const out: Observation = {}
-    for (let i = 0; i < this.calls.length; i++) {
-      const { spec } = this.calls[i]
-      const r = results[i]
-      if (!r.ok) {
-        throw new TargetShapeError(`${spec.functionName}() reverted on ${spec.address} while observing ${spec.key}`, {
-          details: ['every view a kind requires must succeed; check the contract implements the interface'],
-        })
+    const n = this.entries.length
+    if (n > 0) {
+      const r = await chain.readRaw({ to: this.multiread, data: this.calldata })
+      const bitmapWords = (n + 255) >> 8
+      const ret = r.returnData
+      if (!r.ok || ret.length !== (bitmapWords + n) * 32) throw new HarnessError('the Multiread lens failed or returned the wrong number of words')
+      for (let i = 0; i < n; i++) {
+        const off = (bitmapWords + i) * 32
+        const e = this.entries[i]
+        // Bit i of bitmap word i / 256 (big-endian word: bit 0 is the last byte's lowest bit).
+        const failed = (ret[((i >> 8) << 5) + 31 - ((i & 255) >> 3)] >> (i & 7)) & 1
+        if (failed) {
+          const spec = e.spec!
+          if (ret[off + 31] === 0) {
+            throw new TargetShapeError(`${spec.functionName}() reverted on ${spec.address} while observing ${spec.key}`, {
+              details: ['every view a kind requires must succeed; check the contract implements the interface'],
+            })
+          }
+          throw new TargetShapeError(`${spec.functionName}() on ${spec.address} returned data that does not decode`)
+        }
+        out[e.key] = wordAt(ret, off)
       }
+    }
+    for (const spec of this.slow) {
       let value: unknown
       try {
-        value = decodeFunctionResult({ abi: spec.abi, functionName: spec.functionName, data: r.data } as never)
+        value = await chain.read({ address: spec.address, abi: spec.abi, functionName: spec.functionName, args: spec.args })
       } catch (cause) {
-        throw new TargetShapeError(`${spec.functionName}() on ${spec.address} returned data that does not decode`, {
-          cause,
-        })
+        if (cause instanceof ReadRevertedError) {
+          throw new TargetShapeError(`${spec.functionName}() reverted on ${spec.address} while observing ${spec.key}`, {
+            details: ['every view a kind requires must succeed; check the contract implements the interface'],
+          })
+        }
+        if (cause instanceof VaultcheckError) throw cause
+        throw new TargetShapeError(`${spec.functionName}() on ${spec.address} returned data that does not decode`, { cause })
       }
       out[spec.key] = toBigint(value, spec.key)
     }
-    for (let i = 0; i < this.natives.length; i++) out[this.natives[i].key] = balances[i]
     return out
   }
+}
+
+/** The big-endian uint256 at `off`: four 64-bit limbs, each built from two 32-bit halves. */
+function wordAt(b: Uint8Array, off: number): bigint {
+  let v = 0n
+  for (let k = 0; k < 32; k += 8) {
+    const hi = ((b[off + k] << 24) | (b[off + k + 1] << 16) | (b[off + k + 2] << 8) | b[off + k + 3]) >>> 0
+    const lo = ((b[off + k + 4] << 24) | (b[off + k + 5] << 16) | (b[off + k + 6] << 8) | b[off + k + 7]) >>> 0
+    if (v === 0n && hi === 0 && lo === 0) continue
+    v = (v << 64n) | (BigInt(hi) << 32n) | BigInt(lo)
+  }
+  return v
 }
 
 function toBigint(v: unknown, key: string): bigint {

@@ -45,6 +45,7 @@ export function recordingChain(chain: Chain, rec: Recorder): Chain {
       return result
     },
     read: (p) => chain.read(p),
+    readRaw: (p) => chain.readRaw(p),
     async callRaw(p) {
       const r = await chain.callRaw(p)
       push({ op: 'raw', to: p.to, data: p.data, from: p.from, value: p.value, ok: r.ok })

@@ -1,0 +1,93 @@
+/**
+ * Detection: for every buggy fixture (properties/fixtures.ts), over N seeds, how soon vaultcheck
+ * finds the bug and how small the counterexample is.
+ *
+ *   npx tsx bench/detection.ts [--seeds 10] [--kind reserve] [--runs 40]
+ *
+ * Per fixture and seed, the FIRST failure of the campaign gives: actions until detection
+ * (PropertyResult.actions of that property: actions run while it was enabled, failing run included
+ * as fast-check reports it), time to detect (campaign start, deploy included, to the end of the
+ * first violating run), shrink time, and its shrunk length. "best len" is the shortest shrunk
+ * counterexample over all properties the fixture tripped in that seed, compared with MINIMAL below.
+ * Lengths count user and environment actions only, not the `exit probe:` lines of a trace.
+ */
+import { runSuite } from '../harness/suite.ts'
+import { loadTarget } from '../harness/target.ts'
+import { FIXTURES } from '../properties/fixtures.ts'
+import type { Kind } from '../properties/types.ts'
+import { actionCount, arg, fmtN, fmtS, median, printTable, worst } from './util.ts'
+
+/**
+ * The shortest action sequence that trips any of the fixture's properties, by reasoning about the
+ * bug and the driver's starting state (reserve actors start holding wrapped tokens; native and
+ * erc4626 vaults start empty; the exit probe runs after every run and withdraws everything).
+ */
+const MINIMAL: Record<string, { len: number; why: string }> = {
+  ReserveUnbackedMintOnEdge: { len: 1, why: 'depositFor(7)' },
+  ReserveWithdrawBurnsRecipient: { len: 1, why: 'withdrawTo(other, x): burns the holder-recipient' },
+  ReserveAllowanceNotSpent: { len: 2, why: 'approve, transferFrom' },
+  ReserveFullExitBlocked: { len: 0, why: 'the exit probe alone: actors start holding' },
+  NativeFullExitNoBurn: { len: 1, why: 'deposit, then the exit probe withdraws all' },
+  NativeOddWithdrawOverpays: { len: 1, why: 'deposit(odd), then the exit probe' },
+  NativeTransferFromNoAllowance: { len: 2, why: 'deposit, transferFrom without allowance' },
+  NativeSelfTransferMints: { len: 2, why: 'deposit, transfer to self' },
+  VaultDepositRoundsUp: { len: 2, why: 'donate, deposit (non-integer rate)' },
+  VaultRedeemRoundsUp: { len: 2, why: 'deposit, donate, then the exit probe redeems' },
+  VaultNoVirtualOffset: { len: 1, why: 'donate: convertToShares of an empty vault differs' },
+  VaultWithdrawSkipsAllowance: { len: 2, why: 'deposit, withdraw by a non-owner' },
+  VaultMaxWithdrawInShares: { len: 2, why: 'deposit, donate (rate != 1)' },
+}
+
+
+const seeds = Number(arg('seeds', '10'))
+const runs = Number(arg('runs', '40'))
+const only = arg('kind')
+const fixtures = FIXTURES.filter((f) => !only || only.split(',').includes(f.kind))
+
+type Sample = { actions: number; detectMs: number; shrinkMs: number; firstLen: number; bestLen: number; allFound: boolean }
+const rows: (string | number)[][] = [
+  ['fixture', 'kind', 'actions med', 'worst', 'detect s med', 'worst', 'shrink s med', 'worst', 'len med', 'worst', 'best len', 'minimal', 'minimal hit', 'all trips'],
+]
+for (const fx of fixtures) {
+  const target = await loadTarget({ kind: fx.kind as Kind, contract: fx.contract })
+  const samples: Sample[] = []
+  for (let seed = 1; seed <= seeds; seed++) {
+    const failures: { propertyId: string; detectedMs: number; shrunkMs: number }[] = []
+    const r = await runSuite(target, { seed, runs, onFailure: (f) => failures.push(f) })
+    const failed = r.properties.filter((p) => p.status === 'failed')
+    const first = failures[0]
+    if (!first) continue
+    const p = failed.find((x) => x.id === first.propertyId)!
+    const lens = failed.map((x) => actionCount(x.counterexample!.trace))
+    samples.push({
+      actions: p.actions,
+      detectMs: first.detectedMs,
+      shrinkMs: first.shrunkMs - first.detectedMs,
+      firstLen: actionCount(p.counterexample!.trace),
+      bestLen: Math.min(...lens),
+      allFound: fx.trips.every((t) => failed.some((x) => x.id === t)),
+    })
+  }
+  const col = (f: (s: Sample) => number) => samples.map(f)
+  const minimal = MINIMAL[fx.contract]?.len ?? NaN
+  rows.push([
+    fx.contract,
+    fx.kind,
+    fmtN(median(col((s) => s.actions))),
+    fmtN(worst(col((s) => s.actions))),
+    fmtS(median(col((s) => s.detectMs))),
+    fmtS(worst(col((s) => s.detectMs))),
+    fmtS(median(col((s) => s.shrinkMs))),
+    fmtS(worst(col((s) => s.shrinkMs))),
+    fmtN(median(col((s) => s.firstLen)), 1),
+    fmtN(worst(col((s) => s.firstLen))),
+    fmtN(median(col((s) => s.bestLen)), 1),
+    minimal,
+    `${samples.filter((s) => s.bestLen <= minimal).length}/${seeds}`,
+    `${samples.filter((s) => s.allFound).length}/${seeds}`,
+  ])
+}
+console.log(`Detection: ${seeds} seeds per fixture, ${runs} runs per campaign (first failure of each campaign; lengths without exit-probe lines)`)
+printTable(rows)
+console.log('\nMinimal lengths (by reasoning):')
+for (const fx of fixtures) console.log(`  ${fx.contract}: ${MINIMAL[fx.contract]?.len} (${MINIMAL[fx.contract]?.why})`)

@@ -1,0 +1,86 @@
+/**
+ * End-to-end throughput: actions per second of a full campaign (runSuite) on each kind's reference
+ * vault, with the time split between the EVM (inside the chain's methods) and the harness (model,
+ * comparison, invariants, fast-check, observation decoding).
+ *
+ *   npx tsx bench/end-to-end.ts [--runs 40] [--kind reserve]
+ *
+ * The EVM share is measured by wrapping every method of the chain class in a timer (outermost call
+ * only, so a deploy's internal getNonce is not counted twice). Target (issue 7): harness <= 30%.
+ */
+import { REFERENCE_VAULTS } from '../harness/bundled.ts'
+import { createChain } from '../harness/chain.ts'
+import { runSuite } from '../harness/suite.ts'
+import { loadTarget } from '../harness/target.ts'
+import { KINDS, type Kind } from '../properties/types.ts'
+import { arg, fmtN, printTable } from './util.ts'
+
+const runs = Number(arg('runs', '40'))
+const only = arg('kind')
+const kinds = only ? (only.split(',') as Kind[]) : KINDS
+
+// Wrap the chain class (every chain this process creates) with a timer.
+const timing = { ms: 0, calls: 0, depth: 0 }
+const proto = Object.getPrototypeOf(await createChain()) as Record<string, unknown>
+for (const m of ['deploy', 'call', 'read', 'readRaw', 'callRaw', 'getBalance', 'setBalance', 'snapshot', 'revert', 'getCode', 'getNonce']) {
+  const orig = proto[m] as (...a: unknown[]) => Promise<unknown>
+  if (typeof orig !== 'function') continue
+  proto[m] = async function (this: unknown, ...a: unknown[]) {
+    if (timing.depth++ > 0) {
+      try {
+        return await orig.apply(this, a)
+      } finally {
+        timing.depth--
+      }
+    }
+    timing.calls++
+    const t0 = performance.now()
+    try {
+      return await orig.apply(this, a)
+    } finally {
+      timing.ms += performance.now() - t0
+      timing.depth--
+    }
+  }
+}
+
+const rows: (string | number)[][] = [['kind', 'vault', 'runs', 'actions', 'seconds', 'actions/s', 'chain calls', 'EVM s', 'harness s', 'harness %']]
+let totalMs = 0
+let totalEvm = 0
+let totalActions = 0
+for (const kind of kinds) {
+  const target = await loadTarget({ kind, contract: REFERENCE_VAULTS[kind] })
+  // One short warm-up campaign so the JIT has seen the code before the measured one.
+  await runSuite(target, { runs: 3, seed: 99 })
+  timing.ms = 0
+  timing.calls = 0
+  const t0 = performance.now()
+  let r
+  try {
+    r = await runSuite(target, { runs, seed: 1 })
+  } catch (e) {
+    rows.push([kind, REFERENCE_VAULTS[kind], runs, `failed: ${(e as Error).message.split('\n')[0]}`])
+    continue
+  }
+  const ms = performance.now() - t0
+  const harness = ms - timing.ms
+  totalMs += ms
+  totalEvm += timing.ms
+  totalActions += r.stats.actions
+  rows.push([
+    kind,
+    REFERENCE_VAULTS[kind],
+    r.stats.runs,
+    r.stats.actions,
+    fmtN(ms / 1000, 2),
+    fmtN((r.stats.actions * 1000) / ms),
+    timing.calls,
+    fmtN(timing.ms / 1000, 2),
+    fmtN(harness / 1000, 2),
+    `${fmtN((100 * harness) / ms, 1)}%`,
+  ])
+}
+rows.push(['all', '', '', totalActions, fmtN(totalMs / 1000, 2), fmtN((totalActions * 1000) / totalMs), '', fmtN(totalEvm / 1000, 2), fmtN((totalMs - totalEvm) / 1000, 2), `${fmtN((100 * (totalMs - totalEvm)) / totalMs, 1)}%`])
+console.log(`End-to-end: runSuite on the reference vaults, ${runs} runs each, seed 1, node ${process.version}`)
+printTable(rows)
+console.log('EVM = time inside the chain (calls, reads, the Multiread observation, snapshots); harness = the rest. Target: harness <= 30%.')
