@@ -20,7 +20,7 @@ import { KINDS, type Kind } from '../properties/types.ts'
 import { registerDiff } from './diff.ts'
 import { registerMutate } from './mutate.ts'
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3, interrupted: 130 } as const
 
 // Messages go to stderr: colour them only when stderr is a terminal (and NO_COLOR is not set).
 const pc = picocolors.createColors(process.stderr.isTTY === true && !process.env.NO_COLOR)
@@ -165,6 +165,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     }
     const failed = report.targets.some(failedTarget)
     if (failed && report.status !== 'interrupted') report.status = 'failed'
+    if (process.env.VAULTCHECK_FAULT === 'internal') {
+      // Test hook: proves a crash inside vaultcheck is reported as a vaultcheck bug (exit 3).
+      throw new Error('injected internal fault (VAULTCHECK_FAULT=internal)')
+    }
     for (const r of reporters) {
       const text = r.name === 'json' ? renderJson(report) : r.name === 'junit' ? renderJunit(report) : renderPretty(outcome.results, { color: !r.file && flags.color !== false && process.stdout.isTTY === true })
       if (r.file) writeAtomic(path.resolve(cwd, r.file), text)
@@ -173,7 +177,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     if (outcome.newFailureFiles.length) {
       process.stderr.write(`stored ${outcome.newFailureFiles.length} failure(s) under ${path.relative(cwd, failuresDir(root)) || '.'}; reproducers: ${outcome.reproducerFiles.map((f) => path.relative(cwd, f)).join(', ')}\n`)
     }
-    return failed ? EXIT.failed : EXIT.ok
+    if (failed) return EXIT.failed
+    return controller.signal.aborted ? EXIT.interrupted : EXIT.ok
   } finally {
     bars?.stop()
     process.off('SIGINT', onSigint)

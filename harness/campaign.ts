@@ -10,7 +10,7 @@ import { propertiesOf } from '../properties/registry.ts'
 import { PropertyViolation, type Kind, type PropertyDef } from '../properties/types.ts'
 import { harvestDictionary } from '../properties/amounts.ts'
 import { createChain, type Chain } from './chain.ts'
-import { emptyStats, World, type Account, type KindDriver, type MockArtifacts, type RunStats, type TraceLine } from './engine.ts'
+import { emptyStats, RunDiscarded, World, type Account, type KindDriver, type MockArtifacts, type RunStats, type TraceLine } from './engine.ts'
 import { ConfigError, DeployError, HarnessError, VaultcheckError } from './errors.ts'
 import type { EvmVersion } from './evm-version.ts'
 import { ObservationPlan } from './observe.ts'
@@ -291,6 +291,7 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
       break
     }
     const err = details.errorInstance
+    if (err instanceof RunInterrupted) break
     if (!(err instanceof PropertyViolation)) {
       if (err instanceof Error && 'kind' in err) throw err
       throw new HarnessError('an unexpected error escaped a property run', { cause: err, details: [String(err)] })
@@ -355,6 +356,11 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
   }
 }
 
+/** Thrown inside a run that must not start (Ctrl-C, time limit). */
+export class RunInterrupted extends Error {
+  override name = 'RunInterrupted'
+}
+
 export function buildProperty<M>(
   bench: Bench<M>,
   driver: KindDriver<M>,
@@ -369,7 +375,12 @@ export function buildProperty<M>(
 ) {
   const arbs = driver.commands(bench.world)
   return fc.asyncProperty(fc.commands(arbs, { maxCommands: depth, size: 'max', replayPath }), async (cmds) => {
-    if (stop?.()) return
+    // Throwing ends fast-check's loop at once (returning would still generate every remaining run);
+    // the campaign recognises the error and reports the interruption, not a failure.
+    // EVM calls resolve as microtasks, so a campaign never returns to the event loop by itself:
+    // yield once per run, or signals (Ctrl-C) and IPC messages would wait until the end.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    if (stop?.()) throw new RunInterrupted()
     capture?.(cmds)
     const world = await bench.reset()
     try {
@@ -377,6 +388,7 @@ export function buildProperty<M>(
       // Always end a run with the costly checks, whatever checkInterval skipped.
       await world.probe()
     } catch (e) {
+      if (e instanceof RunDiscarded) return
       if (e instanceof PropertyViolation) onViolation?.()
       throw e
     } finally {

@@ -9,6 +9,7 @@ import { PropertyViolation, type Kind } from '../properties/types.ts'
 import type { CallResult, Chain, DecodedLog } from './chain.ts'
 import { diffObservations, type Observation, type ObservationPlan } from './observe.ts'
 import { formatRevert } from './revert.ts'
+import { TargetShapeError } from './errors.ts'
 
 export type ActionSpec<M> = {
   /** The action's name: 'deposit', 'liquidate', 'price' ... */
@@ -40,6 +41,17 @@ export type StepContext<M> = {
   result: CallResult
   /** The model state the contract should now be in (undefined when the outcome class was wrong). */
   expected: M | undefined
+}
+
+/**
+ * A run that cannot go on: a view reverted, but the property that reports it already failed and is
+ * switched off. The run ends without a verdict.
+ */
+export class RunDiscarded extends Error {
+  override name = 'RunDiscarded'
+  constructor(readonly propertyId: string) {
+    super(`run discarded: ${propertyId} already failed`)
+  }
 }
 
 export type StepInvariant<M> = { ids: readonly string[]; check: (ctx: StepContext<M>) => void }
@@ -116,12 +128,26 @@ export class World<M> {
     throw new PropertyViolation({ propertyId: id, ...d })
   }
 
+  /** True between begin() and the next reset: views that fail then are the vault's failure. */
+  private running = false
+
   async observe(): Promise<Observation> {
-    return this.plan.read(this.chain)
+    if (!this.running) return this.plan.read(this.chain)
+    try {
+      return await this.plan.read(this.chain)
+    } catch (e) {
+      // The same views answered when the run began, so one that reverts now is the vault breaking
+      // a promise (EIP-4626: maxWithdraw MUST NOT revert), not an interface mismatch.
+      if (!(e instanceof TargetShapeError)) throw e
+      const id = `${this.kind.toUpperCase()}-VIEW-001`
+      if (!this.isEnabled(id)) throw new RunDiscarded(id)
+      throw new PropertyViolation({ propertyId: id, message: `a view stopped answering after step ${this.stepIndex}: ${e.shortMessage}`, expected: 'every observed view answers', actual: e.shortMessage })
+    }
   }
 
   /** Starts a run: the chain has been reverted to the deployed-and-funded snapshot. */
   begin(model: M, observation: Observation, trace: boolean): void {
+    this.running = true
     this.model = model
     this.last = observation
     this.stats = emptyStats()

@@ -43,6 +43,13 @@ function wrapperProperties(kind: 'reserve' | 'native'): PropertyDef[] {
       checkedIn: PROBE,
     },
     {
+      id: `${P}-VIEW-001`,
+      kind,
+      theme: 'differential',
+      promise: 'The views the kind requires (balances, allowances, total supply) answer after every action: they never revert.',
+      checkedIn: STEP,
+    },
+    {
       id: `${P}-ACCESS-001`,
       kind,
       theme: 'access',
@@ -118,6 +125,13 @@ const erc4626: PropertyDef[] = [
     optIn: true,
   },
   {
+    id: 'ERC4626-VIEW-001',
+    kind: 'erc4626',
+    theme: 'differential',
+    promise: 'totalAssets, convertTo*, maxWithdraw and maxRedeem answer after every action: EIP-4626 says they MUST NOT revert.',
+    checkedIn: STEP,
+  },
+  {
     id: 'ERC4626-ACCESS-001',
     kind: 'erc4626',
     theme: 'access',
@@ -175,6 +189,13 @@ const cdp: PropertyDef[] = [
     theme: 'redeemability',
     promise: 'Once debt tokens are returned to the borrowers that owe them, every borrower can repay in full and withdraw all its collateral, leaving no debt and no positions.',
     checkedIn: PROBE,
+  },
+  {
+    id: 'CDP-VIEW-001',
+    kind: 'cdp',
+    theme: 'differential',
+    promise: 'collateralOf, debtOf, the oracle price and the token balances answer after every action: they never revert.',
+    checkedIn: STEP,
   },
   {
     id: 'CDP-ACCESS-001',

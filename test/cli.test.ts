@@ -176,3 +176,54 @@ export default defineConfig({
     expect(skipped).toMatchObject({ status: 'skipped', skipReason: 'covered elsewhere' })
   }, 240_000)
 })
+
+describe('vaultcheck run under stress', () => {
+  test('a crash inside vaultcheck exits 3 and says it is a bug in vaultcheck, not in the vault', () => {
+    const dir = project()
+    const r = vaultcheck(dir, ['run', '--kind', 'reserve', '--runs', '1', '--no-store'], { VAULTCHECK_FAULT: 'internal' })
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('this is a bug in vaultcheck, not in your vault')
+    expect(r.stderr).toContain('injected internal fault')
+  }, 120_000)
+
+  test('Ctrl-C stops cleanly, reports what was covered, and leaves stored failures intact', async () => {
+    const dir = project()
+    const storedDir = path.join(dir, '.vaultcheck', 'failures', 'TokenizedVault')
+    fs.mkdirSync(storedDir, { recursive: true })
+    const stored = path.join(storedDir, 'keep-me.json')
+    fs.writeFileSync(stored, '{"format": 1, "note": "a user file vaultcheck must not touch"}\n')
+    const { spawn } = await import('node:child_process')
+    const child = spawn(process.execPath, [BIN, 'run', '--kind', 'erc4626', '--runs', '100000', '--reporter', 'json', '--no-store'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    await new Promise((r) => setTimeout(r, 8000))
+    child.kill('SIGINT')
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)))
+    expect(code, stderr).toBe(130)
+    expect(stderr).toContain('Interrupted')
+    const report = JSON.parse(stdout)
+    expect(report.status).toBe('interrupted')
+    expect(report.targets[0].runs).toBeGreaterThan(0)
+    expect(report.targets[0].runs).toBeLessThan(100000)
+    expect(fs.readFileSync(stored, 'utf8')).toContain('a user file vaultcheck must not touch')
+  }, 120_000)
+
+  test('shards split the work deterministically and merge back into one report', () => {
+    const dir = project()
+    const run = (i: number) => vaultcheck(dir, ['run', '--kind', 'reserve', '--runs', '4', '--no-store', '--shard', `${i}/2`, '--reporter', 'json', '--output', `s${i}.json`])
+    expect(run(1).code).toBe(0)
+    expect(run(2).code).toBe(0)
+    const ids = (f: string) =>
+      JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))
+        .targets[0].properties.filter((p: { status: string }) => p.status !== 'skipped')
+        .map((p: { id: string }) => p.id)
+    expect([...ids('s1.json'), ...ids('s2.json')].sort()).toEqual(['RESERVE-ACCESS-001', 'RESERVE-BACKING-001', 'RESERVE-BACKING-002', 'RESERVE-DIFF-001', 'RESERVE-DIFF-002', 'RESERVE-EXIT-001', 'RESERVE-VIEW-001'])
+    const merged = vaultcheck(dir, ['merge', 's1.json', 's2.json'])
+    expect(merged.code).toBe(0)
+    const report = JSON.parse(merged.stdout)
+    expect(report.targets).toHaveLength(1)
+    expect(report.targets[0].properties.filter((p: { status: string }) => p.status === 'passed')).toHaveLength(7)
+  }, 120_000)
+})
