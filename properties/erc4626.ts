@@ -40,7 +40,7 @@ import {
 } from './common.ts'
 import type { AmountRecipe } from './amounts.ts'
 import { PropertyViolation } from './types.ts'
-import { mustCall, ok, projectAllowances, recv, syncLedger, withAllowance } from './reserve.ts'
+import { mustCall, ok, projectAllowances, recv, syncPulledLedger, syncSupplyLedger } from './reserve.ts'
 
 type M = V.Erc4626State
 /** The share token (the vault itself). */
@@ -251,11 +251,7 @@ export const erc4626Driver: KindDriver<M> = {
   },
 
   sync(m, obs, w) {
-    let shares = syncLedger(m.shares, obs, w, S)
-    shares = { ...shares, totalSupply: obs[`${S}.totalSupply`] }
-    let asset = syncLedger(m.asset, obs, w, A)
-    for (const a of w.actors) asset = withAllowance(asset, a.address, m.vault, obs[`${A}.allowance(${a.name},vault)`])
-    return { ...m, shares, asset }
+    return { ...m, shares: syncSupplyLedger(m.shares, obs, w, S), asset: syncPulledLedger(m.asset, obs, w, A, m.vault) }
   },
 
   invariants: [

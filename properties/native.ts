@@ -24,10 +24,9 @@ import {
   erc20Commands,
   fmt,
   role,
-  sumBalances,
   tokenReads,
 } from './common.ts'
-import { ok, projectAllowances, syncLedger, wrapperExit } from './reserve.ts'
+import { ok, projectAllowances, syncSupplyLedger, wrapperBacking, wrapperExit } from './reserve.ts'
 
 type M = N.NativeState
 const W = 'wrapper'
@@ -74,8 +73,7 @@ export const nativeDriver: KindDriver<M> = {
   },
 
   sync(m, obs, w) {
-    let token = syncLedger(m.token, obs, w, W)
-    token = { ...token, totalSupply: obs[`${W}.totalSupply`] }
+    const token = syncSupplyLedger(m.token, obs, w, W)
     let native = m.native
     for (const a of [...w.actors, { name: 'vault', address: w.instance.vault }]) {
       const v = obs[`${C}.balanceOf(${a.name})`]
@@ -85,16 +83,7 @@ export const nativeDriver: KindDriver<M> = {
   },
 
   invariants: [
-    {
-      ids: ['NATIVE-BACKING-001', 'NATIVE-BACKING-002'],
-      check: ({ world: w, post, spec }) => {
-        const supply = post[`${W}.totalSupply`]
-        const reserve = post[`${C}.balanceOf(vault)`]
-        w.check('NATIVE-BACKING-001', reserve >= supply, () => ({ message: `after ${spec.label} the supply exceeds the coin the vault holds`, expected: `totalSupply <= ${reserve}`, actual: `totalSupply = ${supply}` }))
-        const sum = sumBalances(post, W, w)
-        w.check('NATIVE-BACKING-002', sum === supply, () => ({ message: `after ${spec.label} balances do not add up to the supply`, expected: `sum of balances = ${supply}`, actual: `${sum}` }))
-      },
-    },
+    wrapperBacking<M>('NATIVE', W, `${C}.balanceOf(vault)`, 'coin the vault holds'),
     {
       ids: ['NATIVE-ACCESS-001'],
       check: (ctx) =>

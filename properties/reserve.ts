@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check'
 import type { Abi, Address } from 'viem'
-import type { KindDriver, World } from '../harness/engine.ts'
+import type { KindDriver, StepInvariant, World } from '../harness/engine.ts'
 import type { Observation } from '../harness/observe.ts'
 import * as E from '../model/erc20.ts'
 import * as R from '../model/reserve.ts'
@@ -94,24 +94,11 @@ export const reserveDriver: KindDriver<M> = {
   },
 
   sync(m, obs, w) {
-    let token = syncLedger(m.token, obs, w, W)
-    token = { ...token, totalSupply: obs[`${W}.totalSupply`] }
-    let underlying = syncLedger(m.underlying, obs, w, U)
-    for (const a of w.actors) underlying = withAllowance(underlying, a.address, m.vault, obs[`${U}.allowance(${a.name},vault)`])
-    return { ...m, token, underlying }
+    return { ...m, token: syncSupplyLedger(m.token, obs, w, W), underlying: syncPulledLedger(m.underlying, obs, w, U, m.vault) }
   },
 
   invariants: [
-    {
-      ids: ['RESERVE-BACKING-001', 'RESERVE-BACKING-002'],
-      check: ({ world: w, post, spec }) => {
-        const supply = post[`${W}.totalSupply`]
-        const reserve = post[`${U}.balanceOf(vault)`]
-        w.check('RESERVE-BACKING-001', reserve >= supply, () => ({ message: `after ${spec.label} the supply exceeds the reserve`, expected: `totalSupply <= ${reserve}`, actual: `totalSupply = ${supply}` }))
-        const sum = sumBalances(post, W, w)
-        w.check('RESERVE-BACKING-002', sum === supply, () => ({ message: `after ${spec.label} balances do not add up to the supply`, expected: `sum of balances = ${supply}`, actual: `${sum}` }))
-      },
-    },
+    wrapperBacking<M>('RESERVE', W, `${U}.balanceOf(vault)`, 'reserve'),
     {
       ids: ['RESERVE-ACCESS-001'],
       check: (ctx) =>
@@ -256,6 +243,35 @@ export function syncLedger<X>(l: E.Ledger, obs: Observation, w: World<X>, prefix
     if (v !== undefined && a.address !== s.address) out = withAllowance(out, a.address, s.address, v)
   }
   return out
+}
+
+/** A vault's own token ledger (balances, allowances, supply) overwritten with observed values. */
+export function syncSupplyLedger<X>(l: E.Ledger, obs: Observation, w: World<X>, prefix: string): E.Ledger {
+  return { ...syncLedger(l, obs, w, prefix), totalSupply: obs[`${prefix}.totalSupply`] }
+}
+
+/** An ERC20 the vault pulls from: balances and each actor's allowance to the vault, observed. */
+export function syncPulledLedger<X>(l: E.Ledger, obs: Observation, w: World<X>, prefix: string, vault: string): E.Ledger {
+  let out = syncLedger(l, obs, w, prefix)
+  for (const a of w.actors) out = withAllowance(out, a.address, vault, obs[`${prefix}.allowance(${a.name},vault)`])
+  return out
+}
+
+/**
+ * BACKING-001/002 for 1:1 wrappers: the reserve held covers the supply, and balances add up to it.
+ * `reserveKey` is the observation of what the vault holds; `reserveName` names it in messages.
+ */
+export function wrapperBacking<X>(kind: 'RESERVE' | 'NATIVE', token: string, reserveKey: string, reserveName: string): StepInvariant<X> {
+  return {
+    ids: [`${kind}-BACKING-001`, `${kind}-BACKING-002`],
+    check: ({ world: w, post, spec }) => {
+      const supply = post[`${token}.totalSupply`]
+      const reserve = post[reserveKey]
+      w.check(`${kind}-BACKING-001`, reserve >= supply, () => ({ message: `after ${spec.label} the supply exceeds the ${reserveName}`, expected: `totalSupply <= ${reserve}`, actual: `totalSupply = ${supply}` }))
+      const sum = sumBalances(post, token, w)
+      w.check(`${kind}-BACKING-002`, sum === supply, () => ({ message: `after ${spec.label} balances do not add up to the supply`, expected: `sum of balances = ${supply}`, actual: `${sum}` }))
+    },
+  }
 }
 
 export function withAllowance(l: E.Ledger, owner: string, spender: string, value: bigint): E.Ledger {
