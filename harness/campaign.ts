@@ -423,11 +423,12 @@ function vacuity(s: RunStats & { runs: number }): string | undefined {
   return undefined
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
+export function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }
 
-function replayPathOf(cmds: unknown): string {
+/** fast-check's replayPath of a commands counterexample (which generated commands ran). */
+export function replayPathOf(cmds: unknown): string {
   const meta = (cmds as { metadataForReplay?: () => string }).metadataForReplay?.() ?? ''
   const m = /^replayPath=(.*)$/.exec(meta)
   return m ? (JSON.parse(m[1]) as string) : ''

@@ -16,7 +16,7 @@
 import fc from 'fast-check'
 import { driverFor } from '../properties/drivers.ts'
 import type { Kind } from '../properties/types.ts'
-import { Bench, DEFAULT_CAMPAIGN, type CampaignOptions } from './campaign.ts'
+import { Bench, DEFAULT_CAMPAIGN, replayPathOf, stripUndefined, type CampaignOptions } from './campaign.ts'
 import type { CallResult } from './chain.ts'
 import type { ActionSpec, KindDriver, World } from './engine.ts'
 import { HarnessError, VaultcheckError } from './errors.ts'
@@ -410,15 +410,6 @@ async function inVersion<T>(which: string, body: () => Promise<T>): Promise<T> {
   }
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
-}
-
-function replayPathOf(cmds: unknown): string {
-  const meta = (cmds as { metadataForReplay?: () => string }).metadataForReplay?.() ?? ''
-  const m = /^replayPath=(.*)$/.exec(meta)
-  return m ? (JSON.parse(m[1]) as string) : ''
-}
 
 /** A diff result as text: the shrunk difference side by side, then the new version's suite. */
 export function formatDiff(r: DiffResult, opts: { color?: boolean; timing?: boolean } = {}): string {
