@@ -116,8 +116,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   process.on('SIGINT', onSigint)
   const started = Date.now()
   const tty = process.stderr.isTTY === true
-  const bars = tty ? new cliProgress.MultiBar({ format: ' {target} [{bar}] {value}/{total} runs | {actions} actions | {failures} failures', clearOnComplete: true, hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined
+  const bars = tty ? new cliProgress.MultiBar({ format: ' {target} [{bar}] {value}/{total} runs | {actions} actions, {rate} actions/s | {failures} failures', clearOnComplete: true, hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined
   const barByTarget = new Map<string, cliProgress.SingleBar>()
+  const barStarted = new Map<string, number>()
   const timeLimit = flags.timeLimit ?? defaults.timeLimit
   try {
     const outcome = await runTargets({
@@ -140,10 +141,12 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         if (!bars) return
         let bar = barByTarget.get(target)
         if (!bar) {
-          bar = bars.create(p.totalRuns, 0, { target, actions: 0, failures: 0 })
+          bar = bars.create(p.totalRuns, 0, { target, actions: 0, rate: 0, failures: 0 })
           barByTarget.set(target, bar)
+          barStarted.set(target, Date.now())
         }
-        bar.update(Math.min(p.runs, p.totalRuns), { target, actions: p.actions, failures: p.failures })
+        const seconds = Math.max(0.001, (Date.now() - barStarted.get(target)!) / 1000)
+        bar.update(Math.min(p.runs, p.totalRuns), { target, actions: p.actions, rate: Math.round(p.actions / seconds), failures: p.failures })
       },
       onTargetDone: (r) => {
         if (!tty) {
