@@ -3,8 +3,10 @@
  * against stock ethereumjs set-ups, in one process:
  *   (a) stock        createVM() defaults (Merkle-trie state) + vm.evm.runCall
  *   (b) simple-sm    createEVM() with SimpleStateManager + evm.runCall, no patches
- *   (c) chain        createChain() from harness/chain.ts (fast path on), through its ABI-level API
- *   (d) chain-nofast createChain({ fastPath: false }), to show what evm-fastpath.ts buys
+ *   (c) chain        createChain() from harness/chain.ts (fast path on: evm-fastpath.ts patches and
+ *                    the journaled state manager of state.ts), through its ABI-level API
+ *   (d) chain-nofast createChain({ fastPath: false }) (SimpleStateManager, no patches), to show
+ *                    what the fast path buys
  * plus the cost of chain.snapshot() + chain.revert().
  *
  * Run: npx tsx bench/chain-throughput.ts [N]   (N calls for the chain variants, default 2000)
@@ -207,7 +209,10 @@ for (const { variant, r } of rows) {
     [variant.padEnd(38), String(r.calls).padStart(6), r.seconds.toFixed(2).padStart(8), cps.toFixed(0).padStart(9), `${(cps / base).toFixed(1)}x`.padStart(7)].join(' '),
   )
 }
-console.log(`fast path: interpreter loop patched: ${fastPathStats.loopPatched}; jump-analysis cache hits in one (c) run: ${jumpHits}`)
+console.log(
+  `fast path: interpreter loop patched: ${fastPathStats.loopPatched}; runInterpreter patched: ${fastPathStats.runInterpreterPatched}; ` +
+    `jump-analysis cache hits in one (c) run: ${jumpHits}; keccak cache hits: ${fastPathStats.keccakCacheHits}`,
+)
 
 const snap = await snapshotCost(await createChain(), 2000)
 console.log(`snapshot()+revert(): median ${snap.medianUs.toFixed(1)} µs, p90 ${snap.p90Us.toFixed(1)} µs (2000 rounds)`)

@@ -35,6 +35,7 @@ import {
 import { formatAbiItem } from 'viem/utils'
 import { DeployError, HarnessError, ReadRevertedError, VaultcheckError } from './errors.ts'
 import { enableFastPath } from './evm-fastpath.ts'
+import { JournaledStateManager } from './state.ts'
 import { DEFAULT_EVM_VERSION, toHardfork, type EvmVersion } from './evm-version.ts'
 import { decodeRevert, formatRevert, type RevertReason } from './revert.ts'
 
@@ -233,6 +234,11 @@ type BlockHeader = {
 
 type SnapshotEntry = { id: number; timestamp: bigint; blockNumber: bigint }
 
+/** What the chain itself uses of its state manager (JournaledStateManager or SimpleStateManager). */
+type ChainState = Pick<SimpleStateManager, 'getAccount' | 'putAccount' | 'getCode' | 'checkpoint' | 'revert'> & {
+  originalStorageCache: { clear(): void }
+}
+
 type ExecOutcome = {
   ok: boolean
   returnData: Uint8Array
@@ -246,7 +252,7 @@ class LocalChain implements Chain {
   readonly evmVersion: EvmVersion
   readonly actors: Readonly<Record<string, Address>>
   private readonly evm: EVM
-  private readonly sm: SimpleStateManager
+  private readonly sm: ChainState
   private readonly gasCap: bigint
   private readonly header: BlockHeader
   private readonly block: { header: BlockHeader }
@@ -264,7 +270,7 @@ class LocalChain implements Chain {
   private snapshots: SnapshotEntry[] = []
   private nextSnapshotId = 1
 
-  constructor(p: { evm: EVM; sm: SimpleStateManager; evmVersion: EvmVersion; gasCap: bigint; actors: Record<string, Address> }) {
+  constructor(p: { evm: EVM; sm: ChainState; evmVersion: EvmVersion; gasCap: bigint; actors: Record<string, Address> }) {
     this.evm = p.evm
     this.sm = p.sm
     this.evmVersion = p.evmVersion
@@ -537,7 +543,7 @@ class LocalChain implements Chain {
   async setBalance(a: Address, wei: bigint): Promise<void> {
     if (wei < 0n) throw new VaultcheckError(`Cannot set a negative balance (${wei}) for ${a}`)
     const addr = this.ethAddress(a)
-    // Mutating in place is safe: each state layer holds its own copies of the Account objects.
+    // Mutating in place is safe: both state managers hand out (or keep, per layer) copies.
     const acc = (await this.sm.getAccount(addr)) ?? new Account()
     acc.balance = wei
     await this.sm.putAccount(addr, acc)
@@ -589,9 +595,12 @@ export async function createChain(options: ChainOptions = {}): Promise<Chain> {
   }
 
   const common = new Common({ chain: Mainnet, hardfork: toHardfork(evmVersion) as Hardfork })
-  const sm = new SimpleStateManager({ common })
+  // The journaled state manager (state.ts) goes with the fast path: `fastPath: false` is the stock
+  // ethereumjs set-up the equivalence test and the bench compare against.
+  const fast = options.fastPath !== false
+  const sm = fast ? new JournaledStateManager({ common }) : new SimpleStateManager({ common })
   const evm = await createEVM({ common, stateManager: sm })
-  if (options.fastPath !== false) {
+  if (fast) {
     // The Interpreter class is not exported; take its prototype from a trivial run (see evm-fastpath.ts).
     const probe = (await evm.runCode({ code: Uint8Array.of(0x00), gasLimit: 100n })) as { runState?: { interpreter?: object } }
     const interpreter = probe.runState?.interpreter

@@ -42,10 +42,28 @@
  *     Because this copies ethereumjs code, it is installed only if the source text of the methods
  *     it replaces hashes to what was reviewed (SOURCE_HASHES); otherwise it is silently skipped
  *     (`fastPathStats.loopPatched` says which), leaving patches 1 and 2.
+ *
+ *  4. `KECCAK256` (0x20) is synchronous but has dynamic gas, so patch 3 sent it through the async
+ *     `runStep`; its gas formula (memory expansion + per-word cost, copied from opcodes/gas.js) is
+ *     now run synchronously like MLOAD's. Its handler is replaced by one that memoises the digest
+ *     per input bytes: Solidity hashes the same (key, mapping slot) pairs over and over, and a
+ *     JS keccak of 64 bytes costs several times a Map look-up. Only when Common has no
+ *     customCrypto.keccak256. Guarded by the same source hashes ('gas:0x20', 'op:0x20').
+ *
+ *  5. `EVM.prototype.runInterpreter` ends every call frame by building
+ *     `runState: { ...interpreterRes.runState, ...result, ...interpreter._env }`: two spreads of
+ *     ~20-property objects per frame (~4% of the time plus the garbage). Nothing in
+ *     @ethereumjs/evm or /vm 10.1.3 reads `execResult.runState` (grepped: only runCode's callers
+ *     do, e.g. createChain's probe), so `fastRunInterpreter` (a copy of 10.1.3's method) builds the
+ *     same object on first access instead, through an enumerable getter that then replaces itself
+ *     with the data property. Installed on the EVM instance (not the prototype) only if the
+ *     method's source hashes to the reviewed value.
  */
 import { createHash } from 'node:crypto'
 import type { Common } from '@ethereumjs/common'
 import { EVMError, type EVM } from '@ethereumjs/evm'
+import { Account, bytesToHex, bytesToUnprefixedHex, createZeroAddress } from '@ethereumjs/util'
+import { keccak256 } from 'viem'
 
 type JumpAnalysis = { jumps: Uint8Array; pushes: Record<number, bigint>; opcodesCached: unknown[] }
 type OpcodeInfo = { code: number; isAsync: boolean; dynamicGas: boolean; isInvalid: boolean; feeBigInt: bigint }
@@ -54,7 +72,7 @@ type OpEntry = {
   opHandler: (runState: RunState, common: Common) => unknown
   gasHandler?: (runState: RunState, gas: bigint, common: Common) => unknown
 }
-type Memory = { _store: Uint8Array; extend(offset: number, size: number): void }
+type Memory = { _store: Uint8Array; extend(offset: number, size: number): void; read(offset: number, size: number): Uint8Array }
 type RunState = {
   programCounter: number
   opCode: number
@@ -66,7 +84,7 @@ type RunState = {
   memory: Memory
   memoryWordCount: bigint
   highestMemCost: bigint
-  stack: { peek(n?: number): bigint[]; popN(n: number): bigint[] }
+  stack: { peek(n?: number): bigint[]; popN(n: number): bigint[]; push(v: bigint): void }
   env: { accessWitness?: { commit(): void; revert(): void } }
   eip8037BurnLeftoverAfterCreateHaltOntoAlive?: boolean
 }
@@ -91,6 +109,9 @@ const SOURCE_HASHES: Record<string, string> = {
   'gas:0x52': '6ad9393e3de696fe',
   'gas:0x53': '50702563129d262a',
   'op:0x52': '29edc93190b4e005',
+  'gas:0x20': '5842e8c742c7782c',
+  'op:0x20': '5ec46a4fd5dac211',
+  runInterpreter: '1f4905264075376d',
 }
 const hash16 = (f: unknown) => createHash('sha256').update(String(f)).digest('hex').slice(0, 16)
 
@@ -101,7 +122,14 @@ const PATCHED_PROTOTYPES = new WeakSet<object>()
 const PATCHED_LOOPS = new WeakSet<object>()
 
 /** Counters for tests and the bench (hits prove the cache is used). */
-export const fastPathStats = { jumpCacheHits: 0, jumpCacheMisses: 0, loopPatched: false, fastRuns: 0 }
+export const fastPathStats = {
+  jumpCacheHits: 0,
+  jumpCacheMisses: 0,
+  loopPatched: false,
+  fastRuns: 0,
+  keccakCacheHits: 0,
+  runInterpreterPatched: false,
+}
 
 function patchInterpreterPrototype(proto: InterpreterLike): void {
   if (PATCHED_PROTOTYPES.has(proto)) return
@@ -170,6 +198,34 @@ const SYNC_GAS: Record<number, SyncGas> = {
   0x51: (rs, gas, common) => gas + subMemUsage(rs, rs.stack.peek()[0], BIGINT_32, common),
   0x52: (rs, gas, common) => gas + subMemUsage(rs, rs.stack.peek()[0], BIGINT_32, common),
   0x53: (rs, gas, common) => gas + subMemUsage(rs, rs.stack.peek()[0], BIGINT_1, common),
+  0x20: (rs, gas, common) => {
+    const [offset, length] = rs.stack.peek(2)
+    gas += subMemUsage(rs, offset, length, common)
+    gas += common.param('keccak256WordGas') * divCeil(length, BIGINT_32)
+    return gas
+  },
+}
+
+/** Digest (as the stack word) per input bytes in hex; cleared when it grows past KECCAK_CACHE_MAX. */
+const KECCAK_CACHE = new Map<string, bigint>()
+const KECCAK_CACHE_MAX = 50_000
+const EMPTY_BYTES = new Uint8Array(0)
+
+/** KECCAK256: 10.1.3's handler with the digest memoised (see patch 4 above). */
+function keccakOp(runState: RunState): void {
+  const [offset, length] = runState.stack.popN(2)
+  let data: Uint8Array = EMPTY_BYTES
+  if (length !== BIGINT_0) data = runState.memory.read(Number(offset), Number(length))
+  const key = bytesToUnprefixedHex(data)
+  let r = KECCAK_CACHE.get(key)
+  if (r === undefined) {
+    r = BigInt(bytesToHex(keccak256(data, 'bytes')))
+    if (KECCAK_CACHE.size >= KECCAK_CACHE_MAX) KECCAK_CACHE.clear()
+    KECCAK_CACHE.set(key, r)
+  } else {
+    fastPathStats.keccakCacheHits++
+  }
+  runState.stack.push(r)
 }
 
 const HEX_VALUE = new Int8Array(128).fill(-1)
@@ -200,7 +256,7 @@ function mstore(runState: RunState): void {
 type Plan = { mode: Uint8Array; gas: (SyncGas | undefined)[]; handler: OpEntry['opHandler'][] }
 const PLANS = new WeakMap<object, Plan>()
 
-function planFor(opcodeMap: OpEntry[]): Plan {
+function planFor(opcodeMap: OpEntry[], common: Common): Plan {
   let plan = PLANS.get(opcodeMap)
   if (plan !== undefined) return plan
   plan = { mode: new Uint8Array(256), gas: [], handler: [] }
@@ -217,6 +273,15 @@ function planFor(opcodeMap: OpEntry[]): Plan {
   }
   if (hash16(opcodeMap[0x52].opHandler) === SOURCE_HASHES['op:0x52'] && opcodeMap[0x52].opcodeInfo.code === 0x52) {
     plan.handler[0x52] = mstore as OpEntry['opHandler']
+  }
+  const customKeccak = (common as unknown as { customCrypto?: { keccak256?: unknown } }).customCrypto?.keccak256
+  if (
+    plan.mode[0x20] === 2 &&
+    customKeccak === undefined &&
+    hash16(opcodeMap[0x20].opHandler) === SOURCE_HASHES['op:0x20'] &&
+    opcodeMap[0x20].opcodeInfo.code === 0x20
+  ) {
+    plan.handler[0x20] = keccakOp as OpEntry['opHandler']
   }
   PLANS.set(opcodeMap, plan)
   return plan
@@ -256,7 +321,7 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
     throw new Error('Internal error: program counter not in range')
   }
   const opcodeMap = this._evm._opcodeMap
-  const plan = planFor(opcodeMap)
+  const plan = planFor(opcodeMap, this.common)
   const { mode, gas: syncGas, handler } = plan
   const common = this.common
   let err: { error: string } | undefined
@@ -309,6 +374,131 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
     err = new EVMError(EVMError.errorMessages.OUT_OF_GAS)
   }
   return { runState, exceptionError: err }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Patch 5: runInterpreter without the per-frame runState spreads.
+
+type Msg = {
+  to?: unknown
+  caller?: unknown
+  data?: Uint8Array
+  value?: bigint
+  code?: unknown
+  isStatic?: boolean
+  isCreate?: boolean
+  depth?: number
+  codeAddress?: unknown
+  gasRefund?: bigint
+  chargeCodeAccesses?: boolean
+  blobVersionedHashes?: unknown[]
+  accessWitness?: { commit(): void }
+  createdAddresses?: Set<string>
+  selfdestruct?: Map<string, unknown>
+  gasLimit: bigint
+}
+type InterpreterResult = { logs: unknown[]; returnValue?: Uint8Array; selfdestruct: unknown; createdAddresses?: unknown }
+type FullRunState = RunState & { gasRefund: bigint; stateGasSpilled: bigint }
+type InterpreterInstance = {
+  _result: InterpreterResult
+  _env: object
+  run(code: unknown, opts: object): Promise<{ runState: FullRunState; exceptionError?: { error: string } }>
+}
+type InterpreterCtor = new (...args: unknown[]) => InterpreterInstance
+type EvmInternals = {
+  stateManager: { getAccount(a: unknown): Promise<Account | undefined> }
+  blockchain: unknown
+  journal: unknown
+  performanceLogger: unknown
+  _optsCached: { profiler?: unknown }
+  _tx?: { gasPrice: bigint; origin?: unknown }
+  _block?: unknown
+  runInterpreter(message: Msg, opts?: { initialLogs?: unknown[]; pc?: number }): Promise<unknown>
+}
+
+/** evm.js runInterpreter() of 10.1.3, with `runState` built on first read (see patch 5 above). */
+function makeFastRunInterpreter(Interpreter: InterpreterCtor, original: EvmInternals['runInterpreter']) {
+  return async function fastRunInterpreter(this: EvmInternals, message: Msg, opts: { initialLogs?: unknown[]; pc?: number } = {}) {
+    // 10.1.3 would use defaultBlock() here; runCall/runCode always set both, so never reached.
+    if (this._tx === undefined || this._block === undefined) return original.call(this, message, opts)
+    let contract = await this.stateManager.getAccount(message.to ?? createZeroAddress())
+    if (!contract) contract = new Account()
+    const env = {
+      address: message.to ?? createZeroAddress(),
+      caller: message.caller ?? createZeroAddress(),
+      callData: message.data ?? Uint8Array.from([0]),
+      callValue: message.value ?? BIGINT_0,
+      code: message.code,
+      isStatic: message.isStatic ?? false,
+      isCreate: message.isCreate ?? false,
+      depth: message.depth ?? 0,
+      gasPrice: this._tx.gasPrice,
+      origin: this._tx.origin ?? message.caller ?? createZeroAddress(),
+      block: this._block,
+      contract,
+      codeAddress: message.codeAddress,
+      gasRefund: message.gasRefund,
+      chargeCodeAccesses: message.chargeCodeAccesses,
+      blobVersionedHashes: message.blobVersionedHashes ?? [],
+      accessWitness: message.accessWitness,
+      createdAddresses: message.createdAddresses,
+      initialLogs: opts.initialLogs,
+    }
+    const interpreter = new Interpreter(
+      this,
+      this.stateManager,
+      this.blockchain,
+      env,
+      message.gasLimit,
+      this.journal,
+      this.performanceLogger,
+      this._optsCached.profiler,
+    )
+    if (message.selfdestruct) interpreter._result.selfdestruct = message.selfdestruct
+    if (message.createdAddresses) interpreter._result.createdAddresses = message.createdAddresses
+    const interpreterRes = await interpreter.run(message.code, opts)
+    let result = interpreter._result
+    let gasUsed = message.gasLimit - interpreterRes.runState.gasLeft
+    if (interpreterRes.exceptionError) {
+      if (
+        interpreterRes.exceptionError.error !== EVMError.errorMessages.REVERT &&
+        interpreterRes.exceptionError.error !== EVMError.errorMessages.INVALID_EOF_FORMAT
+      ) {
+        gasUsed = message.gasLimit
+      }
+      result = { ...result, logs: [], selfdestruct: new Map(), createdAddresses: new Set() }
+    }
+    message.accessWitness?.commit()
+    const finalResult = result
+    return {
+      ...finalResult,
+      // Same value and key order as 10.1.3's eager `runState: {...}`; computed on first read.
+      get runState() {
+        const v = { ...interpreterRes.runState, ...finalResult, ...interpreter._env }
+        Object.defineProperty(this, 'runState', { value: v, writable: true, enumerable: true, configurable: true })
+        return v
+      },
+      set runState(v: unknown) {
+        Object.defineProperty(this, 'runState', { value: v, writable: true, enumerable: true, configurable: true })
+      },
+      exceptionError: interpreterRes.exceptionError,
+      gas: interpreterRes.runState?.gasLeft,
+      executionGasUsed: gasUsed,
+      gasRefund: interpreterRes.runState.gasRefund,
+      stateGasSpilled: interpreterRes.runState.stateGasSpilled,
+      returnValue: finalResult.returnValue ?? new Uint8Array(0),
+    }
+  }
+}
+
+function patchRunInterpreter(evm: EVM, interpreterPrototype: object): void {
+  const e = evm as unknown as EvmInternals
+  if (Object.prototype.hasOwnProperty.call(e, 'runInterpreter')) return
+  const original = (Object.getPrototypeOf(e) as EvmInternals).runInterpreter
+  if (hash16(original) !== SOURCE_HASHES.runInterpreter) return
+  const Interpreter = (interpreterPrototype as { constructor: InterpreterCtor }).constructor
+  e.runInterpreter = makeFastRunInterpreter(Interpreter, original)
+  fastPathStats.runInterpreterPatched = true
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -386,5 +576,6 @@ export function enableFastPath(evm: EVM, interpreterPrototype: object): void {
     patchRunLoop(interpreterPrototype as InterpreterLike)
   }
   memoiseCommon(evm.common)
+  patchRunInterpreter(evm, interpreterPrototype)
   FASTPATH_EVMS.add(evm)
 }

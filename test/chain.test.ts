@@ -2,10 +2,14 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { maxUint256, type Abi, type Address, type Hex } from 'viem'
 import { beforeAll, describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { SimpleStateManager } from '@ethereumjs/statemanager'
+import { Account, Address as EthAddress } from '@ethereumjs/util'
 import { actorAddress, createChain, type Chain, type CallResult } from '../harness/chain.ts'
 import { compile, getArtifact, type Artifact } from '../harness/compile.ts'
 import { DeployError, ReadRevertedError, VaultcheckError, HarnessError } from '../harness/errors.ts'
 import { fastPathStats } from '../harness/evm-fastpath.ts'
+import { JournaledStateManager } from '../harness/state.ts'
 import { decodeRevert, formatRevert } from '../harness/revert.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -308,6 +312,7 @@ describe('chain', () => {
 
   it('gives identical observations with and without the ethereumjs fast path', async () => {
     const runs0 = fastPathStats.fastRuns
+    const keccakHits0 = fastPathStats.keccakCacheHits
     const script = async (chain: Chain) => {
       const seen: unknown[] = []
       const alice = chain.actor('alice')
@@ -337,6 +342,18 @@ describe('chain', () => {
           await c(v, benchVault.abi, 'redeem', [shares / 2n + 1n, who, who], who)
         }
         if (i === 20) await c(t, benchToken.abi, 'mint', [v, 12_345n]) // donation changes the rate
+        if (i === 24) {
+          // A detour that is reverted: the journaled state manager must restore storage, balances,
+          // nonces and code exactly like SimpleStateManager's layer copies do.
+          const snap = await chain.snapshot()
+          await c(v, benchVault.abi, 'deposit', [10n ** 19n, bob], bob)
+          await chain.callRaw({ to: v, value: 1n }).then((r) => seen.push(r.ok))
+          await chain.setBalance(bob, 7n)
+          await chain.deploy({ artifact: reverter })
+          seen.push(await chain.getBalance(bob), await chain.getNonce(alice))
+          await chain.revert(snap)
+          await c(v, benchVault.abi, 'deposit', [10n ** 17n, bob], bob)
+        }
       }
       await c(v, benchVault.abi, 'redeem', [10n ** 30n, alice, alice]) // ERC4626ExceededMaxRedeem
       for (const [addr, abi, fn, args] of [
@@ -355,13 +372,95 @@ describe('chain', () => {
     const fast = await script(await createChain())
     expect(fastPathStats.loopPatched).toBe(true)
     expect(fastPathStats.fastRuns).toBeGreaterThan(runs0)
+    expect(fastPathStats.runInterpreterPatched).toBe(true)
+    expect(fastPathStats.keccakCacheHits).toBeGreaterThan(keccakHits0)
     const runsAfterFast = fastPathStats.fastRuns
+    const keccakHitsAfterFast = fastPathStats.keccakCacheHits
     const slow = await script(await createChain({ fastPath: false }))
     expect(fastPathStats.fastRuns).toBe(runsAfterFast)
+    expect(fastPathStats.keccakCacheHits).toBe(keccakHitsAfterFast)
     expect(fast.length).toBeGreaterThan(60)
     expect(fast).toEqual(slow)
     // The script did exercise the failure paths.
     expect(fast.some((x) => (x as { revert?: { name?: string } }).revert?.name === 'ERC4626ExceededMaxRedeem')).toBe(true)
     expect(fast.some((x) => (x as { revert?: { name?: string } }).revert?.name === 'ERC20InsufficientAllowance')).toBe(true)
+  })
+
+  it('JournaledStateManager matches SimpleStateManager under random nested checkpoints', () => {
+    const addrs = [1, 2, 3].map((i) => new EthAddress(new Uint8Array(20).fill(i)))
+    const keys = [0, 1, 2].map((i) => new Uint8Array(32).fill(i))
+    const op = fc.oneof(
+      fc.record({ k: fc.constant('acct'), a: fc.nat(2), n: fc.bigInt(0n, 5n), b: fc.bigInt(0n, 9n) }),
+      fc.record({ k: fc.constant('mutate'), a: fc.nat(2) }),
+      fc.record({ k: fc.constant('del'), a: fc.nat(2) }),
+      fc.record({ k: fc.constant('store'), a: fc.nat(2), s: fc.nat(2), v: fc.nat(3) }),
+      fc.record({ k: fc.constant('clear'), a: fc.nat(2) }),
+      fc.record({ k: fc.constant('code'), a: fc.nat(2), v: fc.nat(3) }),
+      fc.record({ k: fc.constant('checkpoint') }),
+      fc.record({ k: fc.constant('commit') }),
+      fc.record({ k: fc.constant('revert') }),
+    )
+    return fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 80 }), async (ops) => {
+        const j = new JournaledStateManager()
+        const r = new SimpleStateManager()
+        let depth = 0
+        const view = async (sm: JournaledStateManager | SimpleStateManager) => {
+          const out: unknown[] = []
+          for (const a of addrs) {
+            const acc = await sm.getAccount(a)
+            out.push(acc === undefined ? null : [acc.nonce, acc.balance, acc.codeHash.join()], (await sm.getCode(a)).join())
+            for (const k of keys) out.push((await sm.getStorage(a, k)).join())
+          }
+          return out
+        }
+        for (const o of ops) {
+          for (const sm of [j, r]) {
+            switch (o.k) {
+              case 'acct':
+                await sm.putAccount(addrs[o.a], new Account(o.n, o.b))
+                break
+              case 'mutate': {
+                // In-place mutation of a read account, then a put: what the EVM does with balances.
+                const acc = await sm.getAccount(addrs[o.a])
+                if (acc !== undefined) {
+                  acc.balance += 1n
+                  await sm.putAccount(addrs[o.a], acc)
+                }
+                break
+              }
+              case 'del':
+                await sm.deleteAccount(addrs[o.a])
+                break
+              case 'store':
+                await sm.putStorage(addrs[o.a], keys[o.s], o.v === 0 ? new Uint8Array(0) : Uint8Array.of(o.v))
+                break
+              case 'clear':
+                await sm.clearStorage(addrs[o.a])
+                break
+              case 'code':
+                await sm.putCode(addrs[o.a], Uint8Array.of(0x60, o.v))
+                break
+              case 'checkpoint':
+                await sm.checkpoint()
+                break
+              case 'commit':
+                if (depth > 0) await sm.commit()
+                break
+              case 'revert':
+                if (depth > 0) await sm.revert()
+                break
+            }
+          }
+          if (o.k === 'checkpoint') depth++
+          else if ((o.k === 'commit' || o.k === 'revert') && depth > 0) depth--
+          expect(await view(j)).toEqual(await view(r))
+        }
+        // Unwinding everything leaves nothing journaled.
+        for (; depth > 0; depth--) await j.commit()
+        expect(j.journalLength).toBe(0)
+      }),
+      { numRuns: 300 },
+    )
   })
 })
