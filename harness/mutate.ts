@@ -299,6 +299,13 @@ export const EQUIVALENT_MUTANTS: Readonly<Record<string, string>> = {
     'assets > maxWithdraw(owner) = floor(balance * (totalAssets+1) / (totalSupply+1)) implies previewWithdraw(assets) > balance, so _burn (or _spendAllowance) reverts anyway; only the revert reason differs',
   'TokenizedVault.sol:TokenizedVault.redeem:if (shares > max) revert ExceededMaxRedeem(owner, shares, max); => (removed)':
     'maxRedeem(owner) is balanceOf(owner): shares > balance makes _burn (or _spendAllowance) revert anyway; only the revert reason differs',
+  // CollateralDebtVault: a tie the ternary resolves either way, and Liquidate event fields.
+  'CollateralDebtVault.sol:CollateralDebtVault._seizedCollateral:owed < collateral => owed <= collateral':
+    'min(owed, collateral) either way: the two differ only when owed == collateral, and then both branches return the same value',
+  'CollateralDebtVault.sol:CollateralDebtVault.liquidate:debt, seized => seized, debt':
+    "only the Liquidate event's fields change: the cdp kind has no standard interface, its events are the reference's own (model/cdp.ts), and the cdp specification promises none of them (CDP-DIFF-002 covers positions, balances and seized collateral, all unchanged)",
+  'CollateralDebtVault.sol:CollateralDebtVault.liquidate:seized, price => price, seized':
+    "only the Liquidate event's fields change: the cdp kind has no standard interface, its events are the reference's own (model/cdp.ts), and the cdp specification promises none of them (CDP-DIFF-002 covers positions, balances and seized collateral, all unchanged)",
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import {
   erc20Commands,
   fmt,
   role,
+  sameBool,
   tokenReads,
 } from './common.ts'
 import { mustCall, ok, projectAllowances, syncLedger, withAllowance } from './reserve.ts'
@@ -274,11 +275,20 @@ export const cdpDriver: KindDriver<M> = {
     })
     const pos = (m: M, a: Address) => D.positionOf(m, a)
 
-    const depositSpec = (world: World<M>, caller: Account, recipe: AmountRecipe) => {
+    /**
+     * `exact`: trimmed (when it can be) so that the position's collateral * price is a multiple of the
+     * ratio: a borrow of maxBorrow then lands exactly on the minimum ratio, where `<` vs `<=` differ.
+     */
+    const depositSpec = (world: World<M>, caller: Account, recipe: AmountRecipe, exact = false) => {
       const m = world.model
       const bal = E.balanceOf(m.collateral, caller.address)
       const allowed = E.allowance(m.collateral, caller.address, m.vault)
-      const amount = amountOf(world, recipe, [min(bal, allowed), bal])
+      let amount = amountOf(world, recipe, [min(bal, allowed), bal])
+      if (exact && m.price > 0n && m.minCollateralRatio > 0n) {
+        const step = m.minCollateralRatio / gcd(m.price, m.minCollateralRatio)
+        const excess = (pos(m, caller.address).collateral + amount) % step
+        if (excess <= amount) amount -= excess
+      }
       return vaultCall('deposit', `${caller.name}.deposit(${fmt(amount)})`, caller.address, [amount], (s) => D.deposit(s, caller.address, amount))
     }
     const borrowSpec = (world: World<M>, caller: Account, recipe: AmountRecipe) => {
@@ -291,10 +301,10 @@ export const cdpDriver: KindDriver<M> = {
       (r) => new Action<M>(`deposit(actor ${r.caller}, ${describeRecipe(r.amount, ['depositable', 'collateral balance'])})`, (world) => depositSpec(world, actorOf(world, r.caller), r.amount)),
     )
     // A position is where everything interesting starts: deposit then borrow, near the limit or on it.
-    const open = fc.record({ caller: actorIndex, collateral: amountArb(w, 2), debt: boundaryAmount(w, 1, [0], 1, 2) }).map(
+    const open = fc.record({ caller: actorIndex, collateral: amountArb(w, 2), exact: fc.boolean(), debt: boundaryAmount(w, 1, [0], 1, 2) }).map(
       (r) =>
-        new Steps<M>(`open(actor ${r.caller}, ${describeRecipe(r.collateral, ['depositable', 'collateral balance'])}, ${describeRecipe(r.debt, ['maxBorrow'])})`, [
-          (world) => depositSpec(world, actorOf(world, r.caller), r.collateral),
+        new Steps<M>(`open(actor ${r.caller}, ${describeRecipe(r.collateral, ['depositable', 'collateral balance'])}${r.exact ? ' (exact)' : ''}, ${describeRecipe(r.debt, ['maxBorrow'])})`, [
+          (world) => depositSpec(world, actorOf(world, r.caller), r.collateral, r.exact),
           (world) => borrowSpec(world, actorOf(world, r.caller), r.debt),
         ]),
     )
@@ -315,97 +325,170 @@ export const cdpDriver: KindDriver<M> = {
           borrowSpec(world, prefer(world, r.caller, (a) => pos(world.model, a).collateral > 0n), r.amount),
         ),
     )
+    const debtTransferSpec = (from: Account, to: Account, amount: bigint): CdpSpec => {
+      const d = debtToken()
+      return {
+        name: 'transfer',
+        label: `${from.name}.transfer(${to.name}, ${fmt(amount)})`,
+        caller: from.address,
+        user: true,
+        predict: (s) => D.debtTransfer(s, from.address, to.address, amount),
+        perform: (wd) => callOn(wd, d.address, d.abi, 'transfer', [to.address, amount], from.address),
+        sameReturn: sameBool,
+        formatReturn: (v) => String(v),
+        events: { address: d.address, names: ['Transfer'] },
+      }
+    }
+    const repaySpec = (world: World<M>, caller: Account, recipe: AmountRecipe) => {
+      const m = world.model
+      const amount = amountOf(world, recipe, [pos(m, caller.address).debt, E.balanceOf(m.debt, caller.address)])
+      return vaultCall('repay', `${caller.name}.repay(${fmt(amount)})`, caller.address, [amount], (s) => D.repay(s, caller.address, amount))
+    }
     const repay = fc.record({ caller: actorIndex, amount: boundaryAmount(w, 2, [0]) }).map(
       (r) =>
         new Action<M>(`repay(actor ${r.caller}, ${describeRecipe(r.amount, ['debt', 'debt-token balance'])})`, (world) => {
           const m = world.model
-          const caller = prefer(world, r.caller, (a) => pos(m, a).debt > 0n)
-          const amount = amountOf(world, r.amount, [pos(m, caller.address).debt, E.balanceOf(m.debt, caller.address)])
-          return vaultCall('repay', `${caller.name}.repay(${fmt(amount)})`, caller.address, [amount], (s) => D.repay(s, caller.address, amount))
+          // Mostly borrowers; one pick in four, when there is one, an actor holding more debt tokens
+          // than it owes (a liquidated owner, a receiver of a transfer): only the debt check stops
+          // its repaying more than it owes, the burn would not.
+          const surplus = (a: Address) => E.balanceOf(m.debt, a) > pos(m, a).debt
+          const caller = r.caller % 4 === 3 && world.actors.some((a) => surplus(a.address)) ? prefer(world, r.caller >> 2, surplus) : prefer(world, r.caller, (a) => pos(m, a).debt > 0n)
+          return repaySpec(world, caller, r.amount)
         }),
     )
-    const liquidate = fc.record({ caller: actorIndex, target: actorIndex }).map(
-      (r) =>
-        new Action<M>(`liquidate(actor ${r.caller}, actor ${r.target})`, (world) => {
-          const m = world.model
-          // Prefer positions that are liquidatable or exactly at the minimum ratio (the boundary),
-          // and liquidators that hold enough debt tokens to pay the whole debt: the interesting cases.
-          const target = prefer(world, r.target, (a) => {
-            const p = pos(m, a)
-            return p.debt > 0n && p.collateral * m.price <= p.debt * m.minCollateralRatio
-          })
-          const owed = pos(m, target.address).debt
-          const caller = prefer(world, r.caller, (a) => owed > 0n && E.balanceOf(m.debt, a) >= owed)
-          return {
-            ...vaultCall('liquidate', `${caller.name}.liquidate(${target.name})`, caller.address, [target.address], (s) => D.liquidate(s, caller.address, target.address)),
-            target: target.address,
-            formatReturn: (v: unknown) => (v === undefined ? 'ok' : `seized ${fmt(v as bigint)}`),
-            checks: (ctx: StepContext<M>) => liquidationChecks(ctx, caller.address, target.address),
+    // Debt tokens from another actor (which opens a position first when it holds none), then a
+    // repayment by a borrower now holding more than it owes: a repayment past the debt, which only
+    // the debt check stops (the burn would not).
+    const topUpRepay = fc
+      .record({ caller: actorIndex, from: actorIndex, collateral: amountArb(w, 2), debt: boundaryAmount(w, 1, [0], 1, 2), give: amountArb(w, 1), amount: boundaryAmount(w, 2, [0, 1], 1, 3) })
+      .map((r) => {
+        // Resolved by the first step, for the steps after it.
+        let to: Account | undefined
+        let from: Account | undefined
+        const lenderHasNone = (world: World<M>) => E.balanceOf(world.model.debt, from!.address) === 0n
+        return new Steps<M>(
+          `topUpRepay(actor ${r.caller}, from actor ${r.from}, ${describeRecipe(r.give, ['balance'])}, ${describeRecipe(r.amount, ['debt', 'debt-token balance'])})`,
+          [
+            (world) => {
+              const m = world.model
+              to = prefer(world, r.caller, (a) => pos(m, a).debt > 0n)
+              const others = world.actors.filter((a) => a.address !== to!.address)
+              const holders = others.filter((a) => E.balanceOf(m.debt, a.address) > 0n)
+              from = holders.length > 0 ? holders[r.from % holders.length] : others[r.from % others.length]
+              return lenderHasNone(world) ? depositSpec(world, from, r.collateral) : undefined
+            },
+            (world) => (lenderHasNone(world) ? borrowSpec(world, from!, r.debt) : undefined),
+            (world) => debtTransferSpec(from!, to!, amountOf(world, r.give, [E.balanceOf(world.model.debt, from!.address)])),
+            (world) => repaySpec(world, to!, r.amount),
+          ],
+        )
+      })
+    /** Positions that are liquidatable or exactly at the minimum ratio (the boundary): the interesting targets. */
+    const liquidationTarget = (world: World<M>, i: number) =>
+      prefer(world, i, (a) => {
+        const p = pos(world.model, a)
+        return p.debt > 0n && p.collateral * world.model.price <= p.debt * world.model.minCollateralRatio
+      })
+    const liquidateSpecOf = (caller: Account, target: Account): CdpSpec => ({
+      ...vaultCall('liquidate', `${caller.name}.liquidate(${target.name})`, caller.address, [target.address], (s) => D.liquidate(s, caller.address, target.address)),
+      target: target.address,
+      formatReturn: (v: unknown) => (v === undefined ? 'ok' : `seized ${fmt(v as bigint)}`),
+      checks: (ctx: StepContext<M>) => liquidationChecks(ctx, caller.address, target.address),
+    })
+    const liquidateSpec = (world: World<M>, r: { caller: number; target: number }): CdpSpec => {
+      const m = world.model
+      // Prefer liquidators that hold enough debt tokens to pay the whole debt.
+      const target = liquidationTarget(world, r.target)
+      const owed = pos(m, target.address).debt
+      const caller = prefer(world, r.caller, (a) => owed > 0n && E.balanceOf(m.debt, a) >= owed)
+      return liquidateSpecOf(caller, target)
+    }
+    const liquidate = fc.record({ caller: actorIndex, target: actorIndex }).map((r) => new Action<M>(`liquidate(actor ${r.caller}, actor ${r.target})`, (world) => liquidateSpec(world, r)))
+    const priceSpec = (world: World<M>, r: { move: PriceMove; actor: number }): CdpSpec | undefined => {
+      const m = world.model
+      const initial = initialPrices.get(world) ?? m.price
+      // Relative moves from a zero price start again from the initial one (0 would stay 0).
+      const base = m.price === 0n ? initial : m.price
+      let next: bigint
+      let why: string
+      switch (r.move.t) {
+        case 'drift':
+          next = (base * BigInt(1_000_000 + r.move.ppm)) / 1_000_000n
+          why = `drift ${(r.move.ppm / 10_000).toFixed(2)}%`
+          break
+        case 'crash':
+          next = (base * BigInt(r.move.ppm)) / 1_000_000n
+          why = `crash to ${(r.move.ppm / 10_000).toFixed(2)}%`
+          break
+        case 'spike':
+          next = (base * BigInt(r.move.ppm)) / 1_000_000n
+          why = `spike x${(r.move.ppm / 1_000_000).toFixed(2)}`
+          break
+        case 'zero':
+          next = 0n
+          why = 'zero'
+          break
+        case 'reset':
+          next = initial
+          why = 'back to the initial price'
+          break
+        case 'atMin':
+        case 'belowMin': {
+          // The lowest price at which a borrower is still healthy (±1), or a fraction of it (the
+          // borrower becomes liquidatable); nothing without a borrower.
+          const who = prefer(world, r.actor, (a) => pos(m, a).debt > 0n)
+          const at = pos(m, who.address).debt > 0n ? D.priceAtMinRatio(m, who.address) : undefined
+          if (at === undefined) return undefined
+          if (r.move.t === 'atMin') {
+            next = at + BigInt(r.move.delta)
+            why = `${who.name}'s minimum-ratio price${r.move.delta === 0 ? '' : r.move.delta > 0 ? '+1' : '-1'}`
+          } else {
+            next = (at * BigInt(r.move.ppm)) / 1_000_000n
+            why = `${(r.move.ppm / 10_000).toFixed(2)}% of ${who.name}'s minimum-ratio price`
           }
-        }),
-    )
+          break
+        }
+      }
+      if (next < 0n) next = 0n
+      if (next > MAX_UINT256) next = MAX_UINT256
+      const p = next
+      const o = role(world, 'oracle')
+      const spec: CdpSpec = {
+        name: 'price',
+        label: `oracle: price ${fmt(m.price)} -> ${fmt(p)} (${why})`,
+        caller: world.actors[0].address,
+        user: false,
+        predict: (s) => D.setPrice(s, p),
+        perform: (wd) => callOn(wd, o.address, o.abi, 'setPrice', [p], wd.actors[0].address),
+      }
+      return spec
+    }
     const price = fc.record({ move: priceMove, actor: actorIndex }).map(
-      (r) =>
-        new Action<M>(`price(${describeMove(r.move)}${r.move.t === 'atMin' || r.move.t === 'belowMin' ? `, actor ${r.actor}` : ''})`, (world) => {
-          const m = world.model
-          const initial = initialPrices.get(world) ?? m.price
-          // Relative moves from a zero price start again from the initial one (0 would stay 0).
-          const base = m.price === 0n ? initial : m.price
-          let next: bigint
-          let why: string
-          switch (r.move.t) {
-            case 'drift':
-              next = (base * BigInt(1_000_000 + r.move.ppm)) / 1_000_000n
-              why = `drift ${(r.move.ppm / 10_000).toFixed(2)}%`
-              break
-            case 'crash':
-              next = (base * BigInt(r.move.ppm)) / 1_000_000n
-              why = `crash to ${(r.move.ppm / 10_000).toFixed(2)}%`
-              break
-            case 'spike':
-              next = (base * BigInt(r.move.ppm)) / 1_000_000n
-              why = `spike x${(r.move.ppm / 1_000_000).toFixed(2)}`
-              break
-            case 'zero':
-              next = 0n
-              why = 'zero'
-              break
-            case 'reset':
-              next = initial
-              why = 'back to the initial price'
-              break
-            case 'atMin':
-            case 'belowMin': {
-              // The lowest price at which a borrower is still healthy (±1), or a fraction of it (the
-              // borrower becomes liquidatable); nothing without a borrower.
-              const who = prefer(world, r.actor, (a) => pos(m, a).debt > 0n)
-              const at = pos(m, who.address).debt > 0n ? D.priceAtMinRatio(m, who.address) : undefined
-              if (at === undefined) return undefined
-              if (r.move.t === 'atMin') {
-                next = at + BigInt(r.move.delta)
-                why = `${who.name}'s minimum-ratio price${r.move.delta === 0 ? '' : r.move.delta > 0 ? '+1' : '-1'}`
-              } else {
-                next = (at * BigInt(r.move.ppm)) / 1_000_000n
-                why = `${(r.move.ppm / 10_000).toFixed(2)}% of ${who.name}'s minimum-ratio price`
-              }
-              break
-            }
-          }
-          if (next < 0n) next = 0n
-          if (next > MAX_UINT256) next = MAX_UINT256
-          const p = next
-          const o = role(world, 'oracle')
-          const spec: CdpSpec = {
-            name: 'price',
-            label: `oracle: price ${fmt(m.price)} -> ${fmt(p)} (${why})`,
-            caller: world.actors[0].address,
-            user: false,
-            predict: (s) => D.setPrice(s, p),
-            perform: (wd) => callOn(wd, o.address, o.abi, 'setPrice', [p], wd.actors[0].address),
-          }
-          return spec
-        }),
+      (r) => new Action<M>(`price(${describeMove(r.move)}${r.move.t === 'atMin' || r.move.t === 'belowMin' ? `, actor ${r.actor}` : ''})`, (world) => priceSpec(world, r)),
     )
+    // A fall onto or below a borrower's minimum-ratio price, or to zero, and a third party's
+    // liquidation right after it, before another move can undo it: the boundaries of liquidate and of
+    // the seizure. A liquidator short of debt tokens first buys what it lacks from the holders.
+    const fallThenLiquidate = fc.record({ move: fallMove, actor: actorIndex, caller: actorIndex }).map((r) => {
+      // Resolved after the fall, for the steps after it.
+      let target: Account | undefined
+      let liquidator: Account | undefined
+      return new Steps<M>(`fallThenLiquidate(${describeMove(r.move)}, actor ${r.actor}, liquidator actor ${r.caller})`, [
+        (world) => priceSpec(world, r),
+        (world) => {
+          const m = world.model
+          target = liquidationTarget(world, r.actor)
+          const others = world.actors.filter((a) => a.address !== target!.address)
+          liquidator = others[r.caller % others.length]
+          const short = pos(m, target.address).debt - E.balanceOf(m.debt, liquidator.address)
+          if (short <= 0n) return undefined
+          const seller = world.actors.filter((a) => a.address !== liquidator!.address).reduce((x, y) => (E.balanceOf(m.debt, y.address) > E.balanceOf(m.debt, x.address) ? y : x))
+          const has = E.balanceOf(m.debt, seller.address)
+          return has > 0n ? debtTransferSpec(seller, liquidator, min(short, has)) : undefined
+        },
+        (world) => liquidateSpecOf(liquidator!, target!),
+      ])
+    })
     const faucet = fc.record({ to: actorIndex, amount: amountArb(w, 1) }).map(
       (r) =>
         new Action<M>(`faucet(actor ${r.to}, ${describeRecipe(r.amount, ['1000 units'])})`, (world) => {
@@ -436,8 +519,9 @@ export const cdpDriver: KindDriver<M> = {
     }).map((arb) => arb.filter((a) => !/, (vault|zero),/.test(a.toString())))
 
     // Weights: positions, price moves and liquidations are what this kind is about; token
-    // housekeeping (faucet, approvals, debt-token ERC20 calls) gets one slot each group.
-    return [deposit, open, open, open, withdraw, withdraw, borrow, repay, liquidate, liquidate, liquidate, price, price, price, fc.oneof(faucet, approveCollateral), fc.oneof(...tokenActions)]
+    // housekeeping (faucet, approvals, debt-token ERC20 calls) gets one slot each group. The repay
+    // slot is shared with topUpRepay, one liquidation slot is a fall then a third party's liquidation.
+    return [deposit, open, open, open, withdraw, withdraw, borrow, fc.oneof(repay, topUpRepay), liquidate, liquidate, fallThenLiquidate, price, price, price, fc.oneof(faucet, approveCollateral), fc.oneof(...tokenActions)]
   },
 }
 
@@ -479,6 +563,13 @@ const priceMove: fc.Arbitrary<PriceMove> = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 50, max: 99 }).map((pct): PriceMove => ({ t: 'belowMin', ppm: pct * 10_000 })) },
   { weight: 1, arbitrary: fc.constant<PriceMove>({ t: 'zero' }) },
   { weight: 1, arbitrary: fc.constant<PriceMove>({ t: 'reset' }) },
+)
+
+/** The moves that make a borrower liquidatable, or sit exactly on its boundary. */
+const fallMove: fc.Arbitrary<PriceMove> = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom<-1 | 0>(-1, 0).map((delta): PriceMove => ({ t: 'atMin', delta })) },
+  { weight: 2, arbitrary: fc.integer({ min: 50, max: 99 }).map((pct): PriceMove => ({ t: 'belowMin', ppm: pct * 10_000 })) },
+  { weight: 1, arbitrary: fc.constant<PriceMove>({ t: 'zero' }) },
 )
 
 function describeMove(m: PriceMove): string {
@@ -598,6 +689,11 @@ async function cdpExit(w: World<M>): Promise<void> {
     const [c, dt] = [collOf(obs, a.name), debtOf(obs, a.name)]
     w.check(ID, c === 0n && dt === 0n, () => ({ message: `${a.name}'s position is not empty after the exit`, expected: 'collateral 0, debt 0', actual: `collateral ${c}, debt ${dt}` }))
   }
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b]
+  return a
 }
 
 /** Several actions in a row as one command (each a full engine step): e.g. deposit then borrow. */
