@@ -83,6 +83,14 @@ export async function runTargets(p: RunParams): Promise<RunOutcome> {
   const results: (TargetOutcome | undefined)[] = new Array(p.targets.length)
   let next = 0
   const runNext = async (): Promise<void> => {
+    const child = workers > 1 ? new ChildWorker(p.options.signal) : undefined
+    try {
+      await drain(child)
+    } finally {
+      child?.close()
+    }
+  }
+  const drain = async (child: ChildWorker | undefined): Promise<void> => {
     while (next < p.targets.length && !p.options.signal?.aborted) {
       const i = next++
       const t = p.targets[i]
@@ -91,7 +99,7 @@ export async function runTargets(p: RunParams): Promise<RunOutcome> {
         ...p.options,
         onRun: (x) => p.onProgress?.(name, { ...x, totalRuns: t.options?.runs ?? p.options.runs ?? 40 }),
       }
-      const r = workers > 1 ? await runInChild(p.root, t, opts) : await runOne(p.root, t, opts)
+      const r = child ? await child.run(p.root, t, opts) : await runOne(p.root, t, opts)
       results[i] = r
       p.onTargetDone?.(r)
     }
@@ -130,28 +138,53 @@ export async function runTargets(p: RunParams): Promise<RunOutcome> {
 }
 
 /**
- * One target in a child process: campaigns are deterministic per target, so running several at once
- * gives the same results as one after another, only sooner.
+ * A long-lived child process running targets one after another. Campaigns are deterministic per
+ * target, so a pool of these gives the same results as one process, only sooner; keeping each
+ * child for several targets pays tsx start-up and JIT warm-up once per worker, not per target.
  */
-function runInChild(root: string, t: RunTarget, options: CampaignOptions): Promise<TargetOutcome> {
-  const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts')
-  const { signal, onRun, ...plain } = options
-  return new Promise((resolve, reject) => {
-    const child = fork(worker, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    const onAbort = () => child.send({ type: 'abort' })
+class ChildWorker {
+  private readonly child
+  private pending: { resolve: (r: TargetOutcome) => void; reject: (e: Error) => void; onRun?: CampaignOptions['onRun']; name: string } | undefined
+  private exited = false
+
+  constructor(signal?: AbortSignal) {
+    const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts')
+    this.child = fork(worker, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const onAbort = () => {
+      if (!this.exited) this.child.send({ type: 'abort' })
+    }
     signal?.addEventListener('abort', onAbort)
-    child.on('message', (m: { type: string; result?: TargetOutcome; progress?: { runs: number; actions: number; failures: number }; error?: { name: string; message: string; kind: string; stack?: string } }) => {
-      if (m.type === 'progress' && m.progress) onRun?.(m.progress)
-      if (m.type === 'result' && m.result) resolve(m.result)
+    this.child.on('message', (m: { type: string; result?: TargetOutcome; progress?: { runs: number; actions: number; failures: number }; error?: { name: string; message: string; kind: string; stack?: string } }) => {
+      const job = this.pending
+      if (!job) return
+      if (m.type === 'progress' && m.progress) job.onRun?.(m.progress)
+      if (m.type === 'result' && m.result) {
+        this.pending = undefined
+        job.resolve(m.result)
+      }
       if (m.type === 'error' && m.error) {
-        const e = m.error.kind === 'usage' ? new VaultcheckError(m.error.message) : new HarnessError(m.error.message, { details: m.error.stack ? [m.error.stack] : [] })
-        reject(e)
+        this.pending = undefined
+        job.reject(m.error.kind === 'usage' ? new VaultcheckError(m.error.message) : new HarnessError(m.error.message, { details: m.error.stack ? [m.error.stack] : [] }))
       }
     })
-    child.on('exit', (code) => {
+    this.child.on('exit', (code) => {
+      this.exited = true
       signal?.removeEventListener('abort', onAbort)
-      if (code !== 0) reject(new HarnessError(`worker for ${targetName(t)} exited with code ${code}`))
+      const job = this.pending
+      this.pending = undefined
+      if (job) job.reject(new HarnessError(`worker for ${job.name} exited with code ${code}`))
     })
-    child.send({ type: 'run', root, target: t, options: plain })
-  })
+  }
+
+  run(root: string, t: RunTarget, options: CampaignOptions): Promise<TargetOutcome> {
+    const { signal: _signal, onRun, ...plain } = options
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject, onRun, name: targetName(t) }
+      this.child.send({ type: 'run', root, target: t, options: plain })
+    })
+  }
+
+  close(): void {
+    if (!this.exited) this.child.send({ type: 'exit' })
+  }
 }

@@ -1,4 +1,4 @@
-/** Child-process side of `--workers`: runs one target and sends its result back. */
+/** Child-process side of `--workers`: runs the targets it is sent, one after another, until told to exit. */
 import { runOne, type RunTarget } from './run.ts'
 import type { CampaignOptions } from './campaign.ts'
 
@@ -9,6 +9,10 @@ process.on('message', async (m: { type: string; root?: string; target?: RunTarge
     controller.abort()
     return
   }
+  if (m.type === 'exit') {
+    process.disconnect()
+    return
+  }
   if (m.type !== 'run') return
   try {
     const result = await runOne(m.root!, m.target!, {
@@ -16,10 +20,10 @@ process.on('message', async (m: { type: string; root?: string; target?: RunTarge
       signal: controller.signal,
       onRun: (progress) => process.send!({ type: 'progress', progress }),
     })
-    process.send!({ type: 'result', result }, () => process.exit(0))
+    process.send!({ type: 'result', result })
   } catch (e) {
     const err = e as Error & { kind?: string }
-    process.send!({ type: 'error', error: { name: err.name, message: err.message, kind: err.kind ?? 'harness', stack: err.stack } }, () => process.exit(0))
+    process.send!({ type: 'error', error: { name: err.name, message: err.message, kind: err.kind ?? 'harness', stack: err.stack } })
   }
 })
 
