@@ -76,6 +76,8 @@ export type Counterexample = {
   path: string
   /** fast-check's record of which generated commands ran: needed with seed + path to replay. */
   replayPath: string
+  /** Positions of shrunk commands dropped afterwards because the failure holds without them. */
+  skip: number[]
   numShrinks: number
   /** Properties that were enabled when it was found: replay needs the same set. */
   enabled: string[]
@@ -300,7 +302,9 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
     const def = defs.find((d) => d.id === id)!
     const cmds = details.counterexample![0] as Iterable<fc.AsyncCommand<World<M>, World<M>>>
     const replayPath = replayPathOf(cmds)
-    const trace = await replayTrace(bench, cmds)
+    const all = [...cmds]
+    const skip = await minimize(bench, all, id)
+    const trace = await replayTrace(bench, all.filter((_, i) => !skip.includes(i)))
     const since = activeSince.get(id)!
     results.set(id, {
       id,
@@ -319,6 +323,7 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
         seed,
         path: details.counterexamplePath ?? '',
         replayPath,
+        skip,
         numShrinks: details.numShrinks,
         enabled: [...enabled],
         dictionary: bench.world.options.dictionary.map(String),
@@ -398,6 +403,34 @@ export function buildProperty<M>(
 }
 
 /** Re-executes a shrunk sequence with tracing on: the readable counterexample. */
+/**
+ * fast-check never drops the last command that ran, assuming the failure happened there; a failure
+ * found by the end-of-run probe often does not need it. One pass removing each command in turn
+ * (keeping removals after which the same property still fails) finishes the job. The dropped
+ * positions are recorded so that a replay reproduces exactly the sequence reported.
+ */
+async function minimize<M>(bench: Bench<M>, cmds: readonly fc.AsyncCommand<World<M>, World<M>>[], id: string): Promise<number[]> {
+  const skip: number[] = []
+  for (let i = cmds.length - 1; i >= 0; i--) {
+    const candidate = [...skip, i]
+    if ((await failureOf(bench, cmds.filter((_, k) => !candidate.includes(k)))) === id) skip.push(i)
+  }
+  return skip.sort((a, b) => a - b)
+}
+
+async function failureOf<M>(bench: Bench<M>, cmds: readonly fc.AsyncCommand<World<M>, World<M>>[]): Promise<string | undefined> {
+  const world = await bench.reset(false)
+  try {
+    for (const c of cmds) if (c.check(world)) await c.run(world, world)
+    await world.probe()
+  } catch (e) {
+    if (e instanceof PropertyViolation) return e.propertyId
+    if (e instanceof RunDiscarded) return undefined
+    throw e
+  }
+  return undefined
+}
+
 async function replayTrace<M>(bench: Bench<M>, cmds: Iterable<fc.AsyncCommand<World<M>, World<M>>>): Promise<TraceLine[]> {
   const world = await bench.reset(true)
   try {

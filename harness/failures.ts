@@ -25,6 +25,8 @@ export type StoredFailure = {
   seed: number
   path: string
   replayPath: string
+  /** Commands dropped after shrinking (see Counterexample.skip); absent in older files. */
+  skip?: number[]
   enabled: string[]
   dictionary: string[]
   steps: string[]
@@ -81,6 +83,7 @@ export function toStoredFailure(p: {
     seed: p.cx.seed,
     path: p.cx.path,
     replayPath: p.cx.replayPath,
+    skip: p.cx.skip,
     enabled: p.cx.enabled,
     dictionary: p.cx.dictionary,
     steps: p.cx.steps,

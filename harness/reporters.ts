@@ -17,6 +17,8 @@ export type JsonCounterexample = {
   seed: number
   path: string
   replayPath: string
+  /** Present when commands were dropped after shrinking: replay skips these positions. */
+  skip?: number[]
   expected: string
   actual: string
   message: string
@@ -88,6 +90,7 @@ export function toJsonTarget(r: TargetOutcome): JsonTarget {
               seed: p.counterexample.seed,
               path: p.counterexample.path,
               replayPath: p.counterexample.replayPath,
+              ...(p.counterexample.skip.length ? { skip: p.counterexample.skip } : {}),
               expected: p.counterexample.expected,
               actual: p.counterexample.actual,
               message: p.counterexample.message,
@@ -120,7 +123,7 @@ export function renderJunit(report: JsonReport): string {
         const cx = p.counterexample
         c.failure(`${p.id}: ${cx.message}`, 'PropertyViolation')
         c.standardOutput(
-          formatCounterexample({ ...cx, propertyId: p.id, promise: '', trace: [], numShrinks: 0, enabled: [], dictionary: [] }),
+          formatCounterexample({ ...cx, skip: cx.skip ?? [], propertyId: p.id, promise: '', trace: [], numShrinks: 0, enabled: [], dictionary: [] }),
         )
       }
     }

@@ -105,6 +105,7 @@ const failure = ${JSON.stringify(
       seed: f.seed,
       path: f.path,
       replayPath: f.replayPath,
+      skip: f.skip ?? [],
       enabled: f.enabled,
       dictionary: f.dictionary,
     },

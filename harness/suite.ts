@@ -26,6 +26,8 @@ export type ReplayInput = {
   enabled: readonly string[]
   /** The run's constants dictionary; without it, one is harvested from the (possibly changed) bytecode. */
   dictionary?: readonly string[]
+  /** Positions of commands dropped after shrinking (Counterexample.skip). */
+  skip?: readonly number[]
 }
 
 export type ReplayResult = {
@@ -62,7 +64,9 @@ export async function replay(spec: TargetSpec | LoadedTarget, input: ReplayInput
   const world = await bench.reset(true)
   let failed: ReplayResult['failed']
   try {
-    for (const c of captured) if (c.check(world as never)) await c.run(world as never, world as never)
+    const skip = new Set(input.skip ?? [])
+    const kept = [...captured].filter((_, i) => !skip.has(i))
+    for (const c of kept) if (c.check(world as never)) await c.run(world as never, world as never)
     await world.probe()
   } catch (e) {
     if (!(e instanceof PropertyViolation)) throw e
