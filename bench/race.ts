@@ -2,7 +2,10 @@
  * The race: the same bugs as Foundry invariant tests (handlers in bench/peers/) vs vaultcheck, per
  * fixture, median over seeds: time to a shrunk counterexample and its length.
  *
- *   npx tsx bench/race.ts [--seeds 10] [--fixtures A,B]
+ *   npx tsx bench/race.ts [--seeds 10] [--fixtures A,B] [--check-reference]
+ *
+ * --check-reference first runs forge once against each raced kind's reference vault (its peer
+ * invariants must hold there: no false positives).
  *
  * forge: `forge test --fuzz-seed s` of one invariant test contract, after a `forge build`; the time
  * is the wall time of that process (startup, campaign and shrinking; not compiling), the length the
@@ -25,7 +28,16 @@ import type { Kind } from '../properties/types.ts'
 import { actionCount, arg, fmtN, fmtS, median, printTable } from './util.ts'
 
 const seeds = Number(arg('seeds', '10'))
-const DEFAULT = ['ReserveUnbackedMintOnEdge', 'ReserveWithdrawBurnsRecipient', 'NativeOddWithdrawOverpays', 'NativeFullExitNoBurn']
+const DEFAULT = [
+  'ReserveUnbackedMintOnEdge',
+  'ReserveWithdrawBurnsRecipient',
+  'NativeOddWithdrawOverpays',
+  'NativeFullExitNoBurn',
+  'VaultNoVirtualOffset',
+  'VaultRedeemRoundsUp',
+  'CdpBorrowChecksOldPosition',
+  'CdpFullWithdrawSkipsHealthCheck',
+]
 const names = (arg('fixtures') ?? DEFAULT.join(',')).split(',')
 
 function forgeBinary(): string | undefined {
@@ -39,6 +51,8 @@ function forgeBinary(): string | undefined {
   }
 }
 const FORGE = forgeBinary()
+// contracts/lib imports OpenZeppelin (FixedPointMath -> Math.sol): map it to the installed package.
+const OZ = path.dirname(createRequire(import.meta.url).resolve('@openzeppelin/contracts/package.json'))
 if (!FORGE) {
   console.log('forge is not installed (optional dependency @foundry-rs/forge): nothing to race against')
   process.exit(0)
@@ -57,8 +71,8 @@ test = "."
 out = "out"
 cache_path = "cache"
 libs = []
-allow_paths = [${JSON.stringify(PACKAGE_ROOT)}]
-remappings = ["vc/=${path.join(PACKAGE_ROOT, 'contracts')}/", "peers/=${path.join(PACKAGE_ROOT, 'bench', 'peers')}/"]
+allow_paths = [${JSON.stringify(PACKAGE_ROOT)}, ${JSON.stringify(OZ)}]
+remappings = ["vc/=${path.join(PACKAGE_ROOT, 'contracts')}/", "peers/=${path.join(PACKAGE_ROOT, 'bench', 'peers')}/", "@openzeppelin/contracts/=${OZ}/"]
 solc = ${JSON.stringify(solc)}
 auto_detect_solc = false
 offline = true
@@ -72,14 +86,27 @@ depth = 25
 fail_on_revert = false
 `,
 )
-const fixtures = FIXTURES.filter((f) => names.includes(f.contract) && (f.kind === 'reserve' || f.kind === 'native'))
-for (const f of fixtures) {
-  const body =
-    f.kind === 'reserve'
-      ? `import {ReserveRace} from "peers/ReserveHandler.sol";\nimport {${f.contract}} from "vc/buggy/${f.contract}.sol";\ncontract Race_${f.contract} is ReserveRace {\n    function _deploy(address a) internal override returns (address) { return address(new ${f.contract}(a)); }\n}\n`
-      : `import {NativeRace} from "peers/NativeHandler.sol";\nimport {${f.contract}} from "vc/buggy/${f.contract}.sol";\ncontract Race_${f.contract} is NativeRace {\n    function _deploy() internal override returns (address) { return address(new ${f.contract}()); }\n}\n`
-  fs.writeFileSync(path.join(dir, `Race_${f.contract}.t.sol`), `// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\n${body}`)
+/** Per kind: the peer invariant test (bench/peers/) and how its `_deploy` builds a vault contract `c`. */
+const PEERS: Partial<Record<Kind, { file: string; base: string; deploy: (c: string) => string }>> = {
+  reserve: { file: 'ReserveHandler', base: 'ReserveRace', deploy: (c) => `function _deploy(address a) internal override returns (address) { return address(new ${c}(a)); }` },
+  native: { file: 'NativeHandler', base: 'NativeRace', deploy: (c) => `function _deploy() internal override returns (address) { return address(new ${c}()); }` },
+  erc4626: { file: 'Erc4626Handler', base: 'Erc4626Race', deploy: (c) => `function _deploy(address a) internal override returns (address) { return address(new ${c}(a)); }` },
+  cdp: { file: 'CdpHandler', base: 'CdpRace', deploy: (c) => `function _deploy(address c, address o) internal override returns (address) { return address(new ${c}(c, o)); }` },
 }
+/** The reference (bug-free) vault of each kind, for the --check-reference false-positive run. */
+const REFERENCE: Record<string, string> = { reserve: 'ReserveVault', native: 'NativeVault', erc4626: 'TokenizedVault', cdp: 'CollateralDebtVault' }
+const checkReference = process.argv.includes('--check-reference')
+
+function writeRace(kind: Kind, contract: string, importPath: string): void {
+  const p = PEERS[kind]!
+  const body = `import {${p.base}} from "peers/${p.file}.sol";\nimport {${contract}} from "${importPath}";\ncontract Race_${contract} is ${p.base} {\n    ${p.deploy(contract)}\n}\n`
+  fs.writeFileSync(path.join(dir, `Race_${contract}.t.sol`), `// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\n${body}`)
+}
+
+const fixtures = FIXTURES.filter((f) => names.includes(f.contract) && PEERS[f.kind as Kind])
+for (const f of fixtures) writeRace(f.kind as Kind, f.contract, `vc/buggy/${f.contract}.sol`)
+const references = checkReference ? [...new Set(fixtures.map((f) => f.kind as Kind))].map((k) => ({ kind: k, contract: REFERENCE[k] })) : []
+for (const r of references) writeRace(r.kind, r.contract, `vc/${r.contract}.sol`)
 const env = { ...process.env, NO_COLOR: '1', FOUNDRY_DISABLE_NIGHTLY_WARNING: '1' }
 const build = spawnSync(FORGE, ['build', '--root', dir], { cwd: dir, encoding: 'utf8', env, timeout: 600_000 })
 if (build.status !== 0) {
@@ -94,6 +121,13 @@ function forgeRun(contract: string, seed: number): { ms: number; len: number; fa
   const out = `${r.stdout}\n${r.stderr}`
   const shrunk = [...out.matchAll(/shrunk:\s*(\d+)/g)].map((m) => Number(m[1]))
   return { ms, len: shrunk.length ? Math.min(...shrunk) : NaN, failed: /\[FAIL/.test(out), raw: out }
+}
+
+// No false positives: each kind's reference vault must pass its peer invariants (one forge campaign each).
+for (const r of references) {
+  const res = forgeRun(r.contract, 1)
+  console.log(`reference ${r.contract} (${r.kind}): ${res.failed ? 'FAILED the peer invariants (false positive)' : /\[PASS/.test(res.raw) ? 'passes' : 'did not run'} in ${fmtS(res.ms)} s`)
+  if (res.failed || process.env.RACE_DEBUG) console.log(res.raw)
 }
 
 const rows: (string | number)[][] = [['fixture', 'forge s (med)', 'vaultcheck s (med)', 'speed ratio', 'forge len (med)', 'vaultcheck len (med)', 'forge found', 'vaultcheck found']]
