@@ -130,10 +130,14 @@ export function selectProperties(kind: Kind, opts: Pick<CampaignOptions, 'proper
   const enabled: PropertyDef[] = []
   const skipped: { def: PropertyDef; reason: string }[] = []
   for (const def of all) {
-    const selected = patterns ? patterns.some((r) => r.test(def.id)) : !def.optIn || optIn.has(def.id)
+    // A glob never switches on an opt-in property (`ERC4626-*` must not start failing correct
+    // vaults); naming it exactly, or listing it in optIn, does.
+    const named = opts.properties?.some((p) => p.toUpperCase() === def.id) ?? false
+    const allowed = !def.optIn || optIn.has(def.id) || named
+    const selected = (patterns ? patterns.some((r) => r.test(def.id)) : true) && allowed
     const reason = opts.skip?.[def.id]
     if (reason !== undefined) skipped.push({ def, reason })
-    else if (!selected || (def.optIn && !optIn.has(def.id) && !patterns)) skipped.push({ def, reason: def.optIn ? 'opt-in property not enabled' : 'not selected' })
+    else if (!selected) skipped.push({ def, reason: allowed ? 'not selected' : 'opt-in property not enabled' })
     else enabled.push(def)
   }
   return { enabled, skipped }
@@ -449,7 +453,8 @@ export function formatTraceLine(l: TraceLine): string {
   return `${l.label} -> ${l.contract}${same ? '' : `   [model: ${l.model}]`}${l.failed ? `   <-- ${l.failed}` : ''}`
 }
 
-function vacuity(s: RunStats & { runs: number }): string | undefined {
+/** Why a campaign proves nothing, or undefined: fewer state-changing actions than runs. */
+export function vacuity(s: RunStats & { runs: number }): string | undefined {
   const effective = s.actions - s.reverted - s.noops
   if (s.runs === 0) return 'no run completed'
   if (effective < s.runs) return `runs did almost nothing: ${effective} state-changing actions in ${s.runs} runs (${s.reverted} reverted, ${s.noops} no-ops)`

@@ -26,7 +26,9 @@ export function shardTargets(targets: readonly RunTarget[], shard?: string): { t
   let unit = 0
   for (const t of targets) {
     const selected = t.options?.properties
+    // Shards name properties exactly, which would switch opt-in ones on: leave those out unless enabled.
     const ids = propertiesOf(t.kind)
+      .filter((p) => !p.optIn || t.options?.optIn?.includes(p.id) || selected?.includes(p.id))
       .map((p) => p.id)
       .filter((id) => !selected || selected.includes(id))
     const mine = ids.filter(() => unit++ % count === index - 1)
