@@ -8,7 +8,6 @@ import { pathToFileURL } from 'node:url'
 import { tsImport } from 'tsx/esm/api'
 import { z } from 'zod'
 import { KINDS, type Kind } from '../properties/types.ts'
-import { DEFAULT_CAMPAIGN } from './campaign.ts'
 import { ConfigError } from './errors.ts'
 
 const knobValue = z.union([z.string(), z.number(), z.boolean(), z.bigint()])
@@ -114,4 +113,3 @@ export async function loadConfig(file: string): Promise<{ config: z.output<typeo
   return { config: validateConfig(mod.default, file), dir: path.dirname(abs) }
 }
 
-export const DEFAULTS = DEFAULT_CAMPAIGN

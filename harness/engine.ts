@@ -204,8 +204,9 @@ export class World<M> {
         expected = preModel
       }
 
-      if (expected !== undefined) {
-        const mismatches = diffObservations(this.driver.project(expected, this), post)
+      // Computed once: the DIFF-002 check and the model's resynchronisation below both need it.
+      const mismatches = expected !== undefined ? diffObservations(this.driver.project(expected, this), post) : undefined
+      if (mismatches !== undefined) {
         this.check(`${P}-DIFF-002`, mismatches.length === 0, () => ({
           message: `state after ${spec.label} differs from the model`,
           expected: 'contract state equal to the model',
@@ -220,7 +221,8 @@ export class World<M> {
       // The model follows the contract only where they agree; where a disabled check let them part,
       // the model is re-synchronised from what was observed so later checks stay meaningful.
       const next = expected ?? preModel
-      this.model = diffObservations(this.driver.project(next, this), post).length === 0 ? next : this.driver.sync(next, post, this)
+      const agrees = (mismatches ?? diffObservations(this.driver.project(next, this), post)).length === 0
+      this.model = agrees ? next : this.driver.sync(next, post, this)
       this.last = post
 
       if (this.options.checkInterval > 0 && this.stepIndex % this.options.checkInterval === 0) await this.probe()

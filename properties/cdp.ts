@@ -12,6 +12,7 @@ import fc from 'fast-check'
 import type { Abi, Address } from 'viem'
 import type { Account, ActionSpec, KindDriver, StepContext, World } from '../harness/engine.ts'
 import type { Observation, ReadSpec } from '../harness/observe.ts'
+import { formatRevert } from '../harness/revert.ts'
 import * as D from '../model/cdp.ts'
 import * as E from '../model/erc20.ts'
 import { MAX_UINT256, WAD, min } from '../model/math.ts'
@@ -630,7 +631,6 @@ function liquidationChecks(ctx: StepContext<M>, liquidator: Address, owner: Addr
  */
 async function cdpExit(w: World<M>): Promise<void> {
   const ID = 'CDP-EXIT-001'
-  const { formatRevert } = await import('../harness/revert.ts')
   const d = role(w, DEBT)
   const v = w.instance
   const describe = (r: Awaited<ReturnType<typeof callOn>>) => (r.ok ? 'ok' : `reverted: ${formatRevert(r.revert)}`)

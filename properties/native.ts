@@ -8,6 +8,7 @@ import { concat, encodeFunctionData, pad, type Address } from 'viem'
 import type { ActionSpec, KindDriver, World } from '../harness/engine.ts'
 import type { CallResult } from '../harness/chain.ts'
 import type { Observation, ReadSpec } from '../harness/observe.ts'
+import { formatRevert } from '../harness/revert.ts'
 import * as E from '../model/erc20.ts'
 import * as N from '../model/native.ts'
 import type { Outcome } from '../model/outcome.ts'
@@ -19,14 +20,13 @@ import {
   amountArb,
   amountOf,
   callOn,
-  checkAccess,
   describeRecipe,
   erc20Commands,
   fmt,
   role,
   tokenReads,
 } from './common.ts'
-import { ok, projectAllowances, syncSupplyLedger, wrapperBacking, wrapperExit } from './reserve.ts'
+import { ok, projectAllowances, syncSupplyLedger, wrapperAccess, wrapperBacking, wrapperExit } from './reserve.ts'
 
 type M = N.NativeState
 const W = 'wrapper'
@@ -84,14 +84,7 @@ export const nativeDriver: KindDriver<M> = {
 
   invariants: [
     wrapperBacking<M>('NATIVE', W, `${C}.balanceOf(vault)`, 'coin the vault holds'),
-    {
-      ids: ['NATIVE-ACCESS-001'],
-      check: (ctx) =>
-        checkAccess(ctx, 'NATIVE-ACCESS-001', [
-          { prefix: W, allowance: true },
-          { prefix: C, allowance: false },
-        ]),
-    },
+    wrapperAccess<M>('NATIVE', W, C),
   ],
 
   async exitProbe(w) {
@@ -224,7 +217,6 @@ const REJECTING_HOLDER = {
  * a vault that ignores the failed send burns them and keeps the coin.
  */
 async function rejectingHolderProbe(w: World<M>): Promise<void> {
-  const { formatRevert } = await import('../harness/revert.ts')
   const funder = w.actors[0]
   const vault = w.instance.vault
   const holder = await w.chain.deploy({ artifact: REJECTING_HOLDER, from: funder.address })

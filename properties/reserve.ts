@@ -7,6 +7,8 @@ import fc from 'fast-check'
 import type { Abi, Address } from 'viem'
 import type { KindDriver, StepInvariant, World } from '../harness/engine.ts'
 import type { Observation } from '../harness/observe.ts'
+import { DeployError } from '../harness/errors.ts'
+import { formatRevert } from '../harness/revert.ts'
 import * as E from '../model/erc20.ts'
 import * as R from '../model/reserve.ts'
 import { Action } from './action.ts'
@@ -99,14 +101,7 @@ export const reserveDriver: KindDriver<M> = {
 
   invariants: [
     wrapperBacking<M>('RESERVE', W, `${U}.balanceOf(vault)`, 'reserve'),
-    {
-      ids: ['RESERVE-ACCESS-001'],
-      check: (ctx) =>
-        checkAccess(ctx, 'RESERVE-ACCESS-001', [
-          { prefix: W, allowance: true },
-          { prefix: U, allowance: false },
-        ]),
-    },
+    wrapperAccess<M>('RESERVE', W, U),
   ],
 
   async exitProbe(w) {
@@ -217,9 +212,7 @@ export function ok<S>(o: { ok: true; state: S } | { ok: false; reason: string })
 export async function mustCall<X>(w: World<X>, address: Address, abi: Abi, fn: string, args: readonly unknown[], from: Address, value?: bigint): Promise<void> {
   const r = await w.chain.call({ address, abi, functionName: fn, args, from, value })
   if (!r.ok) {
-    const { formatRevert } = await import('../harness/revert.ts')
-    const { DeployError } = await import('../harness/errors.ts')
-    throw new DeployError({ contractName: fn, reason: `setup call ${fn}() reverted: ${formatRevert(r.revert)}` })
+      throw new DeployError({ contractName: fn, reason: `setup call ${fn}() reverted: ${formatRevert(r.revert)}` })
   }
 }
 
@@ -274,6 +267,19 @@ export function wrapperBacking<X>(kind: 'RESERVE' | 'NATIVE', token: string, res
   }
 }
 
+/** ACCESS-001 for 1:1 wrappers: the token moves only under allowances, the collateral never for others. */
+export function wrapperAccess<X>(kind: 'RESERVE' | 'NATIVE', token: string, collateral: string): StepInvariant<X> {
+  const id = `${kind}-ACCESS-001`
+  return {
+    ids: [id],
+    check: (ctx) =>
+      checkAccess(ctx, id, [
+        { prefix: token, allowance: true },
+        { prefix: collateral, allowance: false },
+      ]),
+  }
+}
+
 export function withAllowance(l: E.Ledger, owner: string, spender: string, value: bigint): E.Ledger {
   const o = owner.toLowerCase()
   const s = spender.toLowerCase()
@@ -297,7 +303,6 @@ export async function wrapperExit<X>(
     prefix: string
   },
 ): Promise<void> {
-  const { formatRevert } = await import('../harness/revert.ts')
   let pre = await w.observe()
   for (const a of w.actors) {
     const owed = pre[`${p.prefix}.balanceOf(${a.name})`]
