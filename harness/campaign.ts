@@ -266,9 +266,13 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
     const seed = replaying ? replaying.seed : (o.seed + iteration * 0x9e3779b1) | 0
     if (!replaying) iteration++
     const perRun: RunStats[] = []
+    let counted = 0
+    let runActions = 0
     let detectedAt: number | undefined
     const property = buildProperty(bench, driver, o.depth, perRun, replaying?.replayPath, undefined, () => {
-      options.onRun?.({ runs: total.runs + perRun.length, actions: total.actions + perRun.reduce((n, r) => n + r.actions, 0), failures })
+      // A running sum: re-adding every finished run before each new one is quadratic in --runs.
+      for (; counted < perRun.length; counted++) runActions += perRun[counted].actions
+      options.onRun?.({ runs: total.runs + perRun.length, actions: total.actions + runActions, failures })
       return stopped()
     }, options.onFailure ? () => (detectedAt ??= Date.now()) : undefined)
     const details = await fc.check(property, {
