@@ -157,6 +157,8 @@ export class Bench<M> {
     private readonly recorder: Recorder,
     /** Every deploy and call that built the funded state each run starts from. */
     readonly setupLog: readonly RecordedCall[],
+    /** The properties checked: the world reads this set, campaigns change it between chunks. */
+    readonly enabled: Set<string>,
   ) {}
 
   /** The calls of the current run so far (recorded only when the run was reset with trace on). */
@@ -206,7 +208,8 @@ export class Bench<M> {
     const renames = p.options.knobs?.functions as FunctionRenames | undefined
     if (renames) checkRenames(p.target.vault.abi, renames, p.target.vault.name)
     const worldChain = renames ? renamingChain(chain, instance.vault, renames) : chain
-    const world = new World<M>(worldChain, p.driver.kind, instance, actors, undefined as never, p.driver, p.enabled, {
+    const enabled = new Set(p.enabled)
+    const world = new World<M>(worldChain, p.driver.kind, instance, actors, undefined as never, p.driver, enabled, {
       checkInterval: p.options.checkInterval,
       dictionary,
       knobs: p.options.knobs ?? {},
@@ -224,7 +227,7 @@ export class Bench<M> {
     const setupLog = recorder.log!
     recorder.log = undefined
     const base = await chain.snapshot()
-    return new Bench(world, base, model, recorder, setupLog)
+    return new Bench(world, base, model, recorder, setupLog, enabled)
   }
 
   /** Back to the funded state; returns the world ready for a run. */
@@ -238,32 +241,101 @@ export class Bench<M> {
   }
 }
 
-export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<M>, options: CampaignOptions = {}): Promise<CampaignResult> {
-  const started = Date.now()
-  const o = { ...DEFAULT_CAMPAIGN, ...stripUndefined(options) }
+/**
+ * Runs are cut into chunks of this many, each with a seed of its own: chunks are the unit that
+ * `--workers` deals out. The cut depends on the run budget only, never on the worker count, so
+ * any number of workers gives the result of one.
+ */
+export const CHUNK_RUNS = 10
+
+/** Seeds a chunk uses after a failure in it (before one, every chunk walks the campaign seed). */
+export function chunkSeed(seed: number, index: number): number {
+  if (index === 0) return seed | 0
+  let h = Math.imul((seed ^ 0x5bd1e995) | 0, 0x9e3779b1) ^ Math.imul(index, 0x85ebca6b)
+  h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35)
+  return (h ^ (h >>> 13)) | 0
+}
+
+/** Run counts of the chunks of a campaign of `runs` runs. */
+export function chunkPlan(runs: number): number[] {
+  const out: number[] = []
+  for (let left = runs; left > 0; left -= CHUNK_RUNS) out.push(Math.min(CHUNK_RUNS, left))
+  return out
+}
+
+/** What one chunk found, given the properties enabled when it started. */
+export type ChunkOutcome = {
+  index: number
+  /** The enabled properties the chunk started with (sorted): a chunk is valid only for that set. */
+  startEnabled: string[]
+  /** Failures in the order found, with the runs/actions their property was active in this chunk. */
+  failures: { counterexample: Counterexample; runs: number; actions: number }[]
+  /** Runs/actions per property that was still enabled at the end of the chunk. */
+  active: Record<string, { runs: number; actions: number }>
+  stats: RunStats & { runs: number }
+  interrupted: boolean
+}
+
+type ChunkContext<M> = {
+  bench: Bench<M>
+  driver: KindDriver<M>
+  defs: readonly PropertyDef[]
+  options: CampaignOptions
+  /** Campaign start (for onFailure times) and the time-limit deadline. */
+  started: number
+  deadline: number
+}
+
+export function resolveOptions(options: CampaignOptions) {
+  return { ...DEFAULT_CAMPAIGN, ...stripUndefined(options) }
+}
+
+/** Deploys the target and builds everything chunks of its campaign need. */
+export async function prepareCampaign<M>(target: CampaignTarget, driver: KindDriver<M>, options: CampaignOptions, started = Date.now()) {
+  const o = resolveOptions(options)
   const { enabled: defs, skipped } = selectProperties(target.kind, options)
-  const enabled = new Set(defs.map((d) => d.id))
-  const results = new Map<string, PropertyResult>()
-  for (const s of skipped) {
-    results.set(s.def.id, { id: s.def.id, promise: s.def.promise, status: 'skipped', skipReason: s.reason, runs: 0, actions: 0 })
-  }
-  const bench = await Bench.create({ target, driver, enabled, options: o })
-  const total = { ...emptyStats(), runs: 0 }
-  let runsLeft = o.runs
-  let iteration = 0
+  const bench = await Bench.create({ target, driver, enabled: new Set(defs.map((d) => d.id)), options: o })
   const deadline = o.timeLimitMs !== undefined ? started + o.timeLimitMs : Infinity
+  const ctx: ChunkContext<M> = { bench, driver, defs, options, started, deadline }
+  return { ctx, defs, skipped, plan: chunkPlan(o.runs) }
+}
+
+/** One chunk of a campaign, starting with the properties in `enabled`. */
+export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: readonly string[]): Promise<ChunkOutcome> {
+  const { bench, driver, defs, options } = ctx
+  const o = resolveOptions(options)
+  const live = bench.enabled
+  live.clear()
+  for (const id of enabled) live.add(id)
+  const startEnabled = [...live].sort()
+  const total = { ...emptyStats(), runs: 0 }
+  let runsLeft = chunkPlan(o.runs)[index] ?? 0
+  // Until a property fails, chunk k walks runs 10k.. of the campaign seed: fast-check derives run i
+  // (values and size bias alike) from the seed and i alone, so a campaign without failures explores
+  // exactly what one long check would. Once one has failed, that stream keeps leading back to the
+  // same bug; exploration starts afresh instead: a seed of the chunk's own, from run 0 (small,
+  // strongly biased sequences first), as after a failure inside a chunk.
+  const fresh = startEnabled.length < defs.length
+  let offset = fresh ? 0 : index * CHUNK_RUNS
+  let iteration = fresh ? 1 : 0
   const activeSince = new Map<string, { runs: number; actions: number }>()
-  for (const id of enabled) activeSince.set(id, { runs: 0, actions: 0 })
-  let failures = 0
+  for (const id of live) activeSince.set(id, { runs: 0, actions: 0 })
+  const failures: ChunkOutcome['failures'] = []
+  let interrupted = false
 
   // After a failure, the same unshrunk sequence is replayed first with the failed property off:
   // one sequence often breaks several promises, and this finds the others without new exploration.
   // The shrunk sequence is tried first (a minimal case isolates the bug best), then the original.
   const retries: { seed: number; path: string; replayPath?: string }[] = []
-  const stopped = () => Date.now() >= deadline || options.signal?.aborted === true
-  while ((runsLeft > 0 || retries.length > 0) && enabled.size > 0 && !stopped()) {
+  const stopped = () => Date.now() >= ctx.deadline || options.signal?.aborted === true
+  while ((runsLeft > 0 || retries.length > 0) && live.size > 0) {
+    if (stopped()) {
+      interrupted = true
+      break
+    }
     const replaying = retries.shift()
-    const seed = replaying ? replaying.seed : (o.seed + iteration * 0x9e3779b1) | 0
+    const seed = replaying ? replaying.seed : iteration === 0 ? o.seed | 0 : (chunkSeed(o.seed, index) + iteration * 0x9e3779b1) | 0
+    const start = iteration === 0 ? offset : 0
     if (!replaying) iteration++
     const perRun: RunStats[] = []
     let counted = 0
@@ -272,13 +344,13 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
     const property = buildProperty(bench, driver, o.depth, perRun, replaying?.replayPath, undefined, () => {
       // A running sum: re-adding every finished run before each new one is quadratic in --runs.
       for (; counted < perRun.length; counted++) runActions += perRun[counted].actions
-      options.onRun?.({ runs: total.runs + perRun.length, actions: total.actions + runActions, failures })
+      options.onRun?.({ runs: total.runs + perRun.length, actions: total.actions + runActions, failures: failures.length })
       return stopped()
     }, options.onFailure ? () => (detectedAt ??= Date.now()) : undefined)
     const details = await fc.check(property, {
       numRuns: replaying ? 1 : runsLeft,
       seed,
-      path: replaying?.path,
+      path: replaying ? replaying.path : start > 0 ? String(start) : undefined,
       ...(options.stopOnFirstFailure ? { endOnFailure: true } : {}),
     })
     // Runs skipped after an interrupt pushed no stats: only runs that ran count.
@@ -296,12 +368,16 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
       }
     }
     runsLeft -= explored
+    offset += explored
     if (!details.failed) {
       if (replaying) continue
       break
     }
     const err = details.errorInstance
-    if (err instanceof RunInterrupted) break
+    if (err instanceof RunInterrupted) {
+      interrupted = true
+      break
+    }
     if (!(err instanceof PropertyViolation)) {
       if (err instanceof Error && 'kind' in err) throw err
       throw new HarnessError('an unexpected error escaped a property run', { cause: err, details: [String(err)] })
@@ -314,10 +390,7 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
     const skip = await minimize(bench, all, id)
     const trace = await replayTrace(bench, all.filter((_, i) => !skip.includes(i)))
     const since = activeSince.get(id)!
-    results.set(id, {
-      id,
-      promise: def.promise,
-      status: 'failed',
+    failures.push({
       runs: since.runs,
       actions: since.actions,
       counterexample: {
@@ -333,40 +406,132 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
         replayPath,
         skip,
         numShrinks: details.numShrinks,
-        enabled: [...enabled],
+        enabled: [...live],
         dictionary: bench.world.options.dictionary.map(String),
       },
     })
-    options.onFailure?.({ propertyId: id, detectedMs: (detectedAt ?? Date.now()) - started, shrunkMs: Date.now() - started })
-    enabled.delete(id)
+    options.onFailure?.({ propertyId: id, detectedMs: (detectedAt ?? Date.now()) - ctx.started, shrunkMs: Date.now() - ctx.started })
+    live.delete(id)
     activeSince.delete(id)
     const path = details.counterexamplePath ?? ''
     if (path !== '') {
       retries.unshift({ seed, path, replayPath }, { seed, path: path.split(':')[0] })
     }
-    failures++
-    options.onRun?.({ runs: total.runs, actions: total.actions, failures })
+    options.onRun?.({ runs: total.runs, actions: total.actions, failures: failures.length })
     if (options.stopOnFirstFailure) break
   }
+  return { index, startEnabled, failures, active: Object.fromEntries(activeSince), stats: total, interrupted }
+}
 
+/**
+ * Chunks whose results are final, in order: the next chunk starts with the properties still
+ * enabled after them. Used the same way by one process (runCampaign) and by a worker pool, which
+ * runs chunks ahead on a guess and re-runs one whose starting set turned out different.
+ */
+export class ChunkLedger {
+  readonly outcomes: ChunkOutcome[] = []
+  private readonly live: Set<string>
+  constructor(
+    readonly plan: readonly number[],
+    enabled: Iterable<string>,
+    private readonly stopOnFirstFailure = false,
+  ) {
+    this.live = new Set(enabled)
+  }
+
+  /** The properties the next chunk must start with. */
+  get enabled(): string[] {
+    return [...this.live].sort()
+  }
+
+  /** True when no chunk is left to run. */
+  get done(): boolean {
+    if (this.outcomes.length >= this.plan.length || this.live.size === 0) return true
+    if (this.outcomes.some((c) => c.interrupted)) return true
+    return this.stopOnFirstFailure && this.outcomes.some((c) => c.failures.length > 0)
+  }
+
+  /** Accepts the next chunk's outcome if it started from the right set; false means run it again. */
+  commit(c: ChunkOutcome): boolean {
+    if (c.index !== this.outcomes.length) throw new HarnessError(`chunk ${c.index} committed out of order (expected ${this.outcomes.length})`)
+    if (c.startEnabled.join() !== this.enabled.join()) return false
+    this.outcomes.push(c)
+    for (const f of c.failures) this.live.delete(f.counterexample.propertyId)
+    return true
+  }
+}
+
+/** One campaign result from the committed chunks. */
+export function mergeChunks(
+  target: Pick<CampaignTarget, 'name' | 'kind'>,
+  defs: readonly PropertyDef[],
+  skipped: readonly { def: PropertyDef; reason: string }[],
+  outcomes: readonly ChunkOutcome[],
+  p: { durationMs: number; interrupted?: string },
+): CampaignResult {
+  const results = new Map<string, PropertyResult>()
+  for (const s of skipped) {
+    results.set(s.def.id, { id: s.def.id, promise: s.def.promise, status: 'skipped', skipReason: s.reason, runs: 0, actions: 0 })
+  }
+  const counts = new Map<string, { runs: number; actions: number }>()
+  const add = (id: string, r: { runs: number; actions: number }) => {
+    const c = counts.get(id) ?? { runs: 0, actions: 0 }
+    counts.set(id, { runs: c.runs + r.runs, actions: c.actions + r.actions })
+  }
+  const total = { ...emptyStats(), runs: 0 }
+  for (const c of outcomes) {
+    for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += c.stats[k]
+    for (const [id, r] of Object.entries(c.active)) add(id, r)
+    for (const f of c.failures) {
+      const id = f.counterexample.propertyId
+      add(id, f)
+      const def = defs.find((d) => d.id === id)!
+      results.set(id, { id, promise: def.promise, status: 'failed', ...counts.get(id)!, counterexample: f.counterexample })
+    }
+  }
   for (const def of defs) {
     if (results.has(def.id)) continue
-    const since = activeSince.get(def.id)!
-    results.set(def.id, { id: def.id, promise: def.promise, status: 'passed', runs: since.runs, actions: since.actions })
+    results.set(def.id, { id: def.id, promise: def.promise, status: 'passed', ...(counts.get(def.id) ?? { runs: 0, actions: 0 }) })
   }
   const ordered = propertiesOf(target.kind)
     .map((d) => results.get(d.id))
     .filter((r): r is PropertyResult => r !== undefined)
-  const interrupted = options.signal?.aborted ? 'interrupted' : Date.now() >= deadline ? 'time limit reached' : undefined
   return {
     kind: target.kind,
     target: target.name,
     properties: ordered,
     stats: total,
-    vacuous: interrupted ? undefined : vacuity(total),
-    ...(interrupted ? { interrupted } : {}),
-    durationMs: Date.now() - started,
+    vacuous: p.interrupted ? undefined : vacuity(total),
+    ...(p.interrupted ? { interrupted: p.interrupted } : {}),
+    durationMs: p.durationMs,
   }
+}
+
+/** Why a campaign stopped early, if it did. */
+export function interruption(options: CampaignOptions, started: number, outcomes: readonly ChunkOutcome[]): string | undefined {
+  if (options.signal?.aborted) return 'interrupted'
+  if (options.timeLimitMs !== undefined && (Date.now() >= started + options.timeLimitMs || outcomes.some((c) => c.interrupted))) return 'time limit reached'
+  return undefined
+}
+
+export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<M>, options: CampaignOptions = {}): Promise<CampaignResult> {
+  const started = Date.now()
+  const { ctx, defs, skipped, plan } = await prepareCampaign(target, driver, options, started)
+  const ledger = new ChunkLedger(plan, defs.map((d) => d.id), options.stopOnFirstFailure)
+  // Progress counts across chunks: each chunk reports its own running figures.
+  const before = { runs: 0, actions: 0, failures: 0 }
+  const onRun = options.onRun
+  const chunkCtx = onRun
+    ? { ...ctx, options: { ...options, onRun: (x: { runs: number; actions: number; failures: number }) => onRun({ runs: before.runs + x.runs, actions: before.actions + x.actions, failures: before.failures + x.failures }) } }
+    : ctx
+  while (!ledger.done) {
+    const c = await runChunk(chunkCtx, ledger.outcomes.length, ledger.enabled)
+    ledger.commit(c)
+    before.runs += c.stats.runs
+    before.actions += c.stats.actions
+    before.failures += c.failures.length
+  }
+  return mergeChunks(target, defs, skipped, ledger.outcomes, { durationMs: Date.now() - started, interrupted: interruption(options, started, ledger.outcomes) })
 }
 
 /** Thrown inside a run that must not start (Ctrl-C, time limit). */

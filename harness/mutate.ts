@@ -9,7 +9,8 @@
  * Mutants that do not compile are discarded and counted (`invalid`). Mutants run in child processes
  * (harness/mutate-worker.ts), each with a small budget that stops at the first failed property.
  */
-import { fork, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { forkTypeScript } from './fork.ts'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -538,7 +539,7 @@ class WorkerPool {
 
   private spawn(): ChildProcess {
     const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'mutate-worker.ts')
-    const child = fork(worker, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const child = forkTypeScript(worker)
     this.all.add(child)
     child.on('exit', () => this.all.delete(child))
     return child

@@ -2,15 +2,16 @@
  * `vaultcheck run` as a library function: replay stored failures first, explore, store what is
  * new, write reproducers, and say what happened. The CLI only parses arguments around it.
  */
-import { fork } from 'node:child_process'
+import { forkTypeScript } from './fork.ts'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Kind } from '../properties/types.ts'
-import type { CampaignOptions } from './campaign.ts'
+import { ChunkLedger, chunkPlan, interruption, mergeChunks, resolveOptions, selectProperties, type CampaignOptions, type ChunkOutcome } from './campaign.ts'
 import { listFailures, saveFailure, toStoredFailure, type StoredFailure } from './failures.ts'
 import { writeReproducers } from './reproducers.ts'
 import type { TargetOutcome } from './reporters.ts'
-import { replay, runSuite } from './suite.ts'
+import { replay, runSuite, type SuiteResult } from './suite.ts'
+import type { PropertyDef } from '../properties/types.ts'
 import { loadTarget, type LoadedTarget, type TargetSpec } from './target.ts'
 import { HarnessError, VaultcheckError } from './errors.ts'
 
@@ -30,7 +31,15 @@ export type RunParams = {
   onTargetDone?: (r: TargetOutcome) => void
 }
 
-export type RunOutcome = { results: TargetOutcome[]; newFailureFiles: string[]; reproducerFiles: string[] }
+export type RunOutcome = {
+  results: TargetOutcome[]
+  newFailureFiles: string[]
+  reproducerFiles: string[]
+  /** With workers: chunks run, and how many of them ran again because they started on a wrong guess. */
+  pool?: PoolStats
+}
+
+export type PoolStats = { chunks: number; reruns: number }
 
 function targetName(t: RunTarget, loaded?: LoadedTarget): string {
   return loaded?.name ?? t.name ?? t.contract ?? t.kind
@@ -69,7 +78,11 @@ export async function runOne(root: string, t: RunTarget, options: CampaignOption
   const merged: CampaignOptions = { ...options, ...(t.options ?? {}) }
   const stored = await replayStored(root, loaded, merged)
   const res = await runSuite(loaded, merged)
-  // A stored failure that still reproduces fails its property even if exploration missed it this time.
+  return withStored(res, stored)
+}
+
+/** A stored failure that still reproduces fails its property even if exploration missed it this time. */
+function withStored(res: SuiteResult, stored: NonNullable<TargetOutcome['stored']>): TargetOutcome {
   for (const s of stored) {
     if (s.status !== 'reproduced') continue
     const p = res.properties.find((x) => x.id === s.propertyId)
@@ -79,32 +92,8 @@ export async function runOne(root: string, t: RunTarget, options: CampaignOption
 }
 
 export async function runTargets(p: RunParams): Promise<RunOutcome> {
-  const workers = Math.max(1, Math.min(p.workers ?? 1, p.targets.length))
-  const results: (TargetOutcome | undefined)[] = new Array(p.targets.length)
-  let next = 0
-  const runNext = async (): Promise<void> => {
-    const child = workers > 1 ? new ChildWorker(p.options.signal) : undefined
-    try {
-      await drain(child)
-    } finally {
-      child?.close()
-    }
-  }
-  const drain = async (child: ChildWorker | undefined): Promise<void> => {
-    while (next < p.targets.length && !p.options.signal?.aborted) {
-      const i = next++
-      const t = p.targets[i]
-      const name = targetName(t)
-      const opts: CampaignOptions = {
-        ...p.options,
-        onRun: (x) => p.onProgress?.(name, { ...x, totalRuns: t.options?.runs ?? p.options.runs ?? 40 }),
-      }
-      const r = child ? await child.run(p.root, t, opts) : await runOne(p.root, t, opts)
-      results[i] = r
-      p.onTargetDone?.(r)
-    }
-  }
-  await Promise.all(Array.from({ length: workers }, runNext))
+  const pool: PoolStats | undefined = (p.workers ?? 1) > 1 ? { chunks: 0, reruns: 0 } : undefined
+  const results: (TargetOutcome | undefined)[] = pool ? await runPooled(p, pool) : await runInProcess(p)
   const done = results.filter((r): r is TargetOutcome => r !== undefined)
   const newFailureFiles: string[] = []
   const reproducerFiles: string[] = []
@@ -134,27 +123,204 @@ export async function runTargets(p: RunParams): Promise<RunOutcome> {
       }
     }
   }
-  return { results: done, newFailureFiles, reproducerFiles }
+  return { results: done, newFailureFiles, reproducerFiles, ...(pool ? { pool } : {}) }
+}
+
+
+function progressOptions(p: RunParams, t: RunTarget): CampaignOptions['onRun'] {
+  const name = targetName(t)
+  return (x) => p.onProgress?.(name, { ...x, totalRuns: t.options?.runs ?? p.options.runs ?? 40 })
+}
+
+async function runInProcess(p: RunParams): Promise<(TargetOutcome | undefined)[]> {
+  const results: (TargetOutcome | undefined)[] = new Array(p.targets.length)
+  for (const [i, t] of p.targets.entries()) {
+    if (p.options.signal?.aborted) break
+    results[i] = await runOne(p.root, t, { ...p.options, onRun: progressOptions(p, t) })
+    p.onTargetDone?.(results[i]!)
+  }
+  return results
+}
+
+type Progress = { runs: number; actions: number; failures: number }
+
+/** One target's campaign as the pool sees it: chunks committed, finished ahead, running. */
+type PooledCampaign = {
+  spec: RunTarget
+  loaded: LoadedTarget
+  options: CampaignOptions
+  stored: NonNullable<TargetOutcome['stored']>
+  defs: PropertyDef[]
+  skipped: { def: PropertyDef; reason: string }[]
+  ledger: ChunkLedger
+  /** Finished chunks not yet committed (an earlier one is still running). */
+  ahead: Map<number, ChunkOutcome>
+  running: Set<number>
+  /** Chunks to run again: their starting set was a wrong guess. */
+  again: Set<number>
+  next: number
+  started?: number
+  progress: Map<number, Progress>
+  finished: boolean
 }
 
 /**
- * A long-lived child process running targets one after another. Campaigns are deterministic per
- * target, so a pool of these gives the same results as one process, only sooner; keeping each
- * child for several targets pays tsx start-up and JIT warm-up once per worker, not per target.
+ * `--workers n`: chunks of every campaign are dealt to n child processes. A chunk's result depends
+ * on the properties still enabled when it starts, known for sure only once every earlier chunk is
+ * committed; a worker that would idle runs the next chunk on the best guess (no new failures), and
+ * a chunk whose guess was wrong runs again. Without failures nothing is ever re-run; either way the
+ * committed chunks are the ones one process would have run, so the result is the same.
+ */
+async function runPooled(p: RunParams, stats: PoolStats): Promise<(TargetOutcome | undefined)[]> {
+  // Children start first: their start-up (tsx, module loading) overlaps the parent's preparation.
+  const children = Array.from({ length: Math.max(1, p.workers ?? 1) }, () => new ChildWorker(p.options.signal))
+  try {
+    return await dealChunks(p, children, stats)
+  } finally {
+    for (const c of children) c.close()
+  }
+}
+
+async function dealChunks(p: RunParams, children: ChildWorker[], stats: PoolStats): Promise<(TargetOutcome | undefined)[]> {
+  const campaigns: PooledCampaign[] = []
+  for (const spec of p.targets) {
+    const loaded = await loadTarget(spec)
+    const options: CampaignOptions = { ...p.options, ...(spec.options ?? {}) }
+    const stored = await replayStored(p.root, loaded, options)
+    const { enabled: defs, skipped } = selectProperties(loaded.kind, options)
+    const ledger = new ChunkLedger(chunkPlan(resolveOptions(options).runs), defs.map((d) => d.id), options.stopOnFirstFailure)
+    campaigns.push({ spec, loaded, options, stored, defs, skipped, ledger, ahead: new Map(), running: new Set(), again: new Set(), next: 0, progress: new Map(), finished: false })
+  }
+  const results: (TargetOutcome | undefined)[] = new Array(p.targets.length)
+  let failure: Error | undefined
+  let wake: () => void = () => {}
+  let changed = new Promise<void>((r) => (wake = r))
+  const notify = () => {
+    wake()
+    changed = new Promise<void>((r) => (wake = r))
+  }
+
+  const finish = (i: number, force = false) => {
+    const c = campaigns[i]
+    if (c.finished || (!force && !c.ledger.done) || c.running.size > 0) return
+    c.finished = true
+    const res = mergeChunks(c.loaded, c.defs, c.skipped, c.ledger.outcomes, {
+      durationMs: Date.now() - (c.started ?? Date.now()),
+      interrupted: interruption(c.options, c.started ?? Date.now(), c.ledger.outcomes),
+    })
+    results[i] = withStored({ ...res, compilerVersion: c.loaded.compilerVersion, bytecodeHash: c.loaded.bytecodeHash }, c.stored)
+    p.onTargetDone?.(results[i]!)
+  }
+  const report = (c: PooledCampaign) => {
+    let runs = 0
+    let actions = 0
+    let failures = 0
+    for (const x of c.progress.values()) {
+      runs += x.runs
+      actions += x.actions
+      failures += x.failures
+    }
+    progressOptions(p, c.spec)?.({ runs, actions, failures })
+  }
+
+  /** The next chunk to run, with the properties it should start with. */
+  const pick = (): { i: number; index: number; enabled: string[] } | undefined => {
+    if (p.options.signal?.aborted || failure) return undefined
+    for (const [i, c] of campaigns.entries()) {
+      if (c.ledger.done) continue
+      const first = c.ledger.outcomes.length
+      if (c.again.has(first) && !c.running.has(first)) {
+        c.again.delete(first)
+        return { i, index: first, enabled: c.ledger.enabled }
+      }
+      if (c.next >= c.ledger.plan.length) continue
+      // Guess: failures of finished, uncommitted earlier chunks stay off; nothing else changes.
+      const guess = new Set(c.ledger.enabled)
+      let stop = false
+      for (let k = first; k < c.next; k++) {
+        const done = c.ahead.get(k)
+        for (const f of done?.failures ?? []) guess.delete(f.counterexample.propertyId)
+        if (done?.interrupted || (c.options.stopOnFirstFailure && (done?.failures.length ?? 0) > 0)) stop = true
+      }
+      if (stop || guess.size === 0) continue
+      return { i, index: c.next++, enabled: [...guess].sort() }
+    }
+    return undefined
+  }
+
+  const settle = (i: number, outcome: ChunkOutcome) => {
+    const c = campaigns[i]
+    c.ahead.set(outcome.index, outcome)
+    for (let k = c.ledger.outcomes.length; c.ahead.has(k) && !c.ledger.done; k = c.ledger.outcomes.length) {
+      const o = c.ahead.get(k)!
+      c.ahead.delete(k)
+      if (!c.ledger.commit(o)) {
+        stats.reruns++
+        c.again.add(k)
+        c.progress.delete(k)
+        // Later chunks guessed from this one: their guesses are checked again when they commit.
+        break
+      }
+    }
+  }
+
+  const loop = async (child: ChildWorker): Promise<void> => {
+    for (;;) {
+      const job = pick()
+      if (!job) {
+        // Nothing to start: done when nothing runs either, else wait for a chunk to finish.
+        if (!campaigns.some((c) => c.running.size > 0)) return
+        await changed
+        continue
+      }
+      const c = campaigns[job.i]
+      c.started ??= Date.now()
+      c.running.add(job.index)
+      stats.chunks++
+      try {
+        const outcome = await child.chunk(
+          { root: p.root, target: c.spec, options: c.options, index: job.index, enabled: job.enabled, started: c.started },
+          (x) => {
+            c.progress.set(job.index, x)
+            report(c)
+          },
+        )
+        c.running.delete(job.index)
+        settle(job.i, outcome)
+        finish(job.i)
+      } catch (e) {
+        c.running.delete(job.index)
+        failure ??= e as Error
+      }
+      notify()
+    }
+  }
+  await Promise.all(children.map(loop))
+  if (failure) throw failure
+  // Interrupted before some targets started: they are not reported, as with one process.
+  for (const [i, c] of campaigns.entries()) if (c.started !== undefined) finish(i, true)
+  return results
+}
+
+type ChunkJob = { root: string; target: RunTarget; options: CampaignOptions; index: number; enabled: string[]; started: number }
+
+/**
+ * A long-lived child process running chunks one after another; it keeps each target deployed, so
+ * tsx start-up, JIT warm-up and deployment are paid once per worker and target, not per chunk.
  */
 class ChildWorker {
   private readonly child
-  private pending: { resolve: (r: TargetOutcome) => void; reject: (e: Error) => void; onRun?: CampaignOptions['onRun']; name: string } | undefined
+  private pending: { resolve: (r: ChunkOutcome) => void; reject: (e: Error) => void; onRun?: (p: Progress) => void; name: string } | undefined
   private exited = false
 
   constructor(signal?: AbortSignal) {
     const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts')
-    this.child = fork(worker, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    this.child = forkTypeScript(worker)
     const onAbort = () => {
       if (!this.exited) this.child.send({ type: 'abort' })
     }
     signal?.addEventListener('abort', onAbort)
-    this.child.on('message', (m: { type: string; result?: TargetOutcome; progress?: { runs: number; actions: number; failures: number }; error?: { name: string; message: string; kind: string; stack?: string } }) => {
+    this.child.on('message', (m: { type: string; result?: ChunkOutcome; progress?: Progress; error?: WorkerError }) => {
       const job = this.pending
       if (!job) return
       if (m.type === 'progress' && m.progress) job.onRun?.(m.progress)
@@ -164,7 +330,7 @@ class ChildWorker {
       }
       if (m.type === 'error' && m.error) {
         this.pending = undefined
-        job.reject(m.error.kind === 'usage' ? new VaultcheckError(m.error.message) : new HarnessError(m.error.message, { details: m.error.stack ? [m.error.stack] : [] }))
+        job.reject(reviveError(m.error))
       }
     })
     this.child.on('exit', (code) => {
@@ -176,15 +342,21 @@ class ChildWorker {
     })
   }
 
-  run(root: string, t: RunTarget, options: CampaignOptions): Promise<TargetOutcome> {
-    const { signal: _signal, onRun, ...plain } = options
+  chunk(job: ChunkJob, onRun: (p: Progress) => void): Promise<ChunkOutcome> {
+    const { signal: _signal, onRun: _onRun, onFailure: _onFailure, ...plain } = job.options
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject, onRun, name: targetName(t) }
-      this.child.send({ type: 'run', root, target: t, options: plain })
+      this.pending = { resolve, reject, onRun, name: targetName(job.target) }
+      this.child.send({ type: 'chunk', job: { ...job, options: plain } })
     })
   }
 
   close(): void {
     if (!this.exited) this.child.send({ type: 'exit' })
   }
+}
+
+export type WorkerError = { name: string; message: string; kind: string; stack?: string }
+
+function reviveError(e: WorkerError): Error {
+  return e.kind === 'usage' ? new VaultcheckError(e.message) : new HarnessError(e.message, { details: e.stack ? [e.stack] : [] })
 }

@@ -1,10 +1,22 @@
 /**
  * The deliberately broken vaults in contracts/buggy/, and the properties each must trip. A test
- * proves every fixture trips exactly these (and the reference vaults trip none).
+ * proves every fixture trips all of `trips` at the default budget and nothing outside `trips` and
+ * `alsoTrips` (and the reference vaults trip none).
  */
 import type { Kind } from './types.ts'
 
-export type Fixture = { contract: string; kind: Kind; bug: string; trips: readonly string[] }
+export type Fixture = {
+  contract: string
+  kind: Kind
+  bug: string
+  /** Broken promises the default budget (40 runs, seed 1) must find. */
+  trips: readonly string[]
+  /**
+   * Promises the bug also breaks, in corners exploration reaches on some seeds only (measured over
+   * seeds by bench/detection.ts): finding them is right, missing them at seed 1 is not a failure.
+   */
+  alsoTrips?: readonly string[]
+}
 
 export const FIXTURES: readonly Fixture[] = [
   {
@@ -66,6 +78,9 @@ export const FIXTURES: readonly Fixture[] = [
     kind: 'erc4626',
     bug: 'redeem rounds assets up (EIP-4626 says down)',
     trips: ['ERC4626-DIFF-002', 'ERC4626-BACKING-001', 'ERC4626-EXIT-001'],
+    // The attacker of a donation attack redeems one unit too many; redeeming a last holder's whole
+    // balance can ask for more than the vault holds and revert.
+    alsoTrips: ['ERC4626-RND-003', 'ERC4626-DIFF-001'],
   },
   {
     contract: 'VaultNoVirtualOffset',
@@ -78,12 +93,16 @@ export const FIXTURES: readonly Fixture[] = [
     kind: 'erc4626',
     bug: 'withdraw by a non-owner neither checks nor spends the share allowance',
     trips: ['ERC4626-DIFF-001', 'ERC4626-ACCESS-001'],
+    // Once DIFF-001 is off, the same unauthorised withdraw shows up as state the model never reached.
+    alsoTrips: ['ERC4626-DIFF-002'],
   },
   {
     contract: 'VaultMaxWithdrawInShares',
     kind: 'erc4626',
     bug: 'maxWithdraw returns the share balance instead of its value in assets',
-    trips: ['ERC4626-DIFF-001', 'ERC4626-DIFF-002', 'ERC4626-RND-002'],
+    trips: ['ERC4626-DIFF-002', 'ERC4626-RND-002'],
+    // withdraw(maxWithdraw) reverting needs a rate below 1 (a loss) before it: seed-dependent.
+    alsoTrips: ['ERC4626-DIFF-001'],
   },
   {
     contract: 'CdpBorrowChecksOldPosition',

@@ -14,10 +14,11 @@ export function renderPropertiesMarkdown(): string {
     '|---|---|---|---|---|---|',
   ]
   for (const p of PROPERTIES) {
-    const by = FIXTURES.filter((f) => f.trips.includes(p.id)).map((f) => f.contract)
+    const by = FIXTURES.filter((f) => f.trips.includes(p.id) || f.alsoTrips?.includes(p.id)).map((f) => (f.trips.includes(p.id) ? f.contract : `${f.contract} (some seeds)`))
     lines.push(`| \`${p.id}\` | ${p.kind} | ${p.theme}${p.optIn ? ' (opt-in)' : ''} | ${esc(p.promise)} | ${esc(p.checkedIn)} | ${by.join(', ') || '—'} |`)
   }
-  lines.push('', '## Buggy fixtures', '', '| fixture | kind | bug | trips |', '|---|---|---|---|')
-  for (const f of FIXTURES) lines.push(`| \`${f.contract}\` | ${f.kind} | ${esc(f.bug)} | ${f.trips.map((t) => `\`${t}\``).join(', ')} |`)
+  lines.push('', '## Buggy fixtures', '', '| fixture | kind | bug | trips (at the default budget) |', '|---|---|---|---|')
+  const ids = (xs: readonly string[]) => xs.map((t) => `\`${t}\``).join(', ')
+  for (const f of FIXTURES) lines.push(`| \`${f.contract}\` | ${f.kind} | ${esc(f.bug)} | ${ids(f.trips)}${f.alsoTrips ? `; on some seeds also ${ids(f.alsoTrips)}` : ''} |`)
   return lines.join('\n') + '\n'
 }

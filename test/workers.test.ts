@@ -1,0 +1,35 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { expect, test } from 'vitest'
+import { runTargets, type RunTarget } from '../harness/run.ts'
+
+// Campaign chunks are dealt to child processes and committed in order; a chunk run ahead on a wrong
+// guess (a property failed in an earlier chunk) runs again. Whatever the worker count, the report
+// must be the one a single process gives — failures, shrunk counterexamples and counts included.
+test('results are identical for 1 and 3 workers, also when chunks run ahead of a failure', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vaultcheck-workers-'))
+  const targets: RunTarget[] = [
+    { kind: 'reserve', contract: 'ReserveWithdrawBurnsRecipient' },
+    { kind: 'reserve', contract: 'ReserveVault' },
+  ]
+  const strip = (v: unknown) => JSON.stringify(v, (k, x) => (k === 'durationMs' ? 0 : typeof x === 'bigint' ? String(x) : x))
+  const run = async (workers: number) => {
+    const progress: number[] = []
+    const out = await runTargets({ targets, root, options: { runs: 30, seed: 3 }, workers, store: false, onProgress: (_t, p) => progress.push(p.runs) })
+    return { out, progress }
+  }
+  const one = await run(1)
+  const three = await run(3)
+  expect(one.out.results.map((r) => r.target)).toEqual(['ReserveWithdrawBurnsRecipient', 'ReserveVault'])
+  expect(one.out.results[0].properties.some((p) => p.status === 'failed')).toBe(true)
+  expect(one.out.results[1].properties.every((p) => p.status === 'passed')).toBe(true)
+  expect(one.out.results[1].stats.runs).toBe(30)
+  expect(strip(three.out.results)).toBe(strip(one.out.results))
+  expect(Math.max(...three.progress)).toBeGreaterThan(0)
+  // Three workers start chunks 0-2 of the failing target at once, so the failure in chunk 0 must
+  // send at least one of the others round again: the path under test was taken.
+  expect(three.out.pool!.reruns).toBeGreaterThan(0)
+  expect(one.out.pool).toBeUndefined()
+  fs.rmSync(root, { recursive: true, force: true })
+}, 240_000)
