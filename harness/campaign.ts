@@ -78,6 +78,14 @@ export type Counterexample = {
   replayPath: string
   /** Positions of shrunk commands dropped afterwards because the failure holds without them. */
   skip: number[]
+  /**
+   * Amounts fixed per command position (decimal strings), when dropping more commands needed them:
+   * a recipe like "half of alice's collateral" means 0 once the deposit before it is gone, the
+   * amount it resolved to does not.
+   */
+  pins?: Record<string, string[]>
+  /** Sub-steps left out per command position (commands made of several steps, e.g. open = deposit + borrow). */
+  dropSteps?: Record<string, number[]>
   numShrinks: number
   /** Properties that were enabled when it was found: replay needs the same set. */
   enabled: string[]
@@ -387,8 +395,9 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
     const cmds = details.counterexample![0] as Iterable<fc.AsyncCommand<World<M>, World<M>>>
     const replayPath = replayPathOf(cmds)
     const all = [...cmds]
-    const skip = await minimize(bench, all, id)
-    const trace = await replayTrace(bench, all.filter((_, i) => !skip.includes(i)))
+    const edits = await minimize(bench, all, id)
+    const { skip, pins, dropSteps } = edits
+    const trace = await replayTrace(bench, all, edits)
     const since = activeSince.get(id)!
     failures.push({
       runs: since.runs,
@@ -404,7 +413,9 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
         seed,
         path: details.counterexamplePath ?? '',
         replayPath,
-        skip,
+        skip: [...skip],
+        ...(pins ? { pins: stringPins(pins) } : {}),
+        ...(dropSteps ? { dropSteps: Object.fromEntries(Object.entries(dropSteps).map(([i, v]) => [i, [...v]])) } : {}),
         numShrinks: details.numShrinks,
         enabled: [...live],
         dictionary: bench.world.options.dictionary.map(String),
@@ -575,27 +586,101 @@ export function buildProperty<M>(
   })
 }
 
-/** Re-executes a shrunk sequence with tracing on: the readable counterexample. */
+type Command<M> = fc.AsyncCommand<World<M>, World<M>>
+export type Pins = Readonly<Record<number, readonly bigint[]>>
+export type SequenceEdits = { skip?: readonly number[]; pins?: Pins; dropSteps?: Readonly<Record<number, readonly number[]>> }
+
+/**
+ * Runs a generated sequence as edited after shrinking (positions skipped, amounts pinned), then the
+ * end-of-run probe. `capture` receives the amounts each command resolved, by position.
+ */
+export async function runSequence<M>(world: World<M>, cmds: readonly Command<M>[], edits: SequenceEdits = {}, capture?: Capture): Promise<void> {
+  const skip = new Set(edits.skip ?? [])
+  try {
+    for (const [i, c] of cmds.entries()) {
+      if (skip.has(i)) continue
+      const pinned = edits.pins?.[i]
+      world.pins = pinned ? [...pinned] : undefined
+      world.resolved = capture ? (capture.amounts[i] = []) : undefined
+      world.dropSteps = edits.dropSteps?.[i] ? new Set(edits.dropSteps[i]) : undefined
+      world.subSteps = undefined
+      try {
+        if (c.check(world)) await c.run(world, world)
+      } finally {
+        // Also when the command itself fails: the failing command is the one most worth trimming.
+        if (capture && world.subSteps !== undefined) capture.subSteps[i] = world.subSteps
+      }
+    }
+  } finally {
+    world.pins = undefined
+    world.resolved = undefined
+    world.dropSteps = undefined
+  }
+  await world.probe()
+}
+
+export function stringPins(pins: Pins): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(pins).map(([i, v]) => [i, v.map(String)]))
+}
+
+export function parsePins(pins: Readonly<Record<string, readonly string[]>> | undefined): Pins | undefined {
+  return pins ? Object.fromEntries(Object.entries(pins).map(([i, v]) => [Number(i), v.map((x) => BigInt(x))])) : undefined
+}
+
+type Capture = { amounts: Record<number, bigint[]>; subSteps: Record<number, number> }
+
 /**
  * fast-check never drops the last command that ran, assuming the failure happened there; a failure
  * found by the end-of-run probe often does not need it. One pass removing each command in turn
- * (keeping removals after which the same property still fails) finishes the job. The dropped
- * positions are recorded so that a replay reproduces exactly the sequence reported.
+ * (keeping removals after which the same property still fails) finishes the job. Amounts are
+ * recipes resolved against the state ("half of alice's collateral"), so a command can be needed
+ * only to give a later recipe something to resolve against: a second pass pins every remaining
+ * command's amounts to what they resolved to and tries the removals again, sub-steps of composite
+ * commands included. Pins are kept only when that pass removed something. Everything is recorded,
+ * so that a replay runs exactly the sequence shown.
  */
-async function minimize<M>(bench: Bench<M>, cmds: readonly fc.AsyncCommand<World<M>, World<M>>[], id: string): Promise<number[]> {
+async function minimize<M>(bench: Bench<M>, cmds: readonly Command<M>[], id: string): Promise<Required<Pick<SequenceEdits, 'skip'>> & SequenceEdits> {
+  const fails = (edits: SequenceEdits) => failureOf(bench, cmds, edits).then((p) => p === id)
   const skip: number[] = []
+  for (let i = cmds.length - 1; i >= 0; i--) if (await fails({ skip: [...skip, i] })) skip.push(i)
+  skip.sort((a, b) => a - b)
+  const capture: Capture = { amounts: {}, subSteps: {} }
+  if ((await failureOf(bench, cmds, { skip }, capture)) !== id) return { skip }
+  const pins: Record<number, bigint[]> = {}
+  for (const [i, v] of Object.entries(capture.amounts)) if (v.length > 0) pins[Number(i)] = v
+  const dropSteps: Record<number, number[]> = {}
+  const pinnedSkip = [...skip]
+  let removed = 0
   for (let i = cmds.length - 1; i >= 0; i--) {
-    const candidate = [...skip, i]
-    if ((await failureOf(bench, cmds.filter((_, k) => !candidate.includes(k)))) === id) skip.push(i)
+    if (pinnedSkip.includes(i)) continue
+    if (await fails({ skip: [...pinnedSkip, i], pins, dropSteps })) {
+      pinnedSkip.push(i)
+      removed++
+      continue
+    }
+    const n = capture.subSteps[i] ?? 1
+    for (let j = n - 1; j >= 0 && n > 1; j--) {
+      const tried = [...(dropSteps[i] ?? []), j]
+      if (tried.length >= n) continue
+      if (await fails({ skip: pinnedSkip, pins, dropSteps: { ...dropSteps, [i]: tried } })) {
+        dropSteps[i] = tried.sort((a, b) => a - b)
+        removed++
+      }
+    }
   }
-  return skip.sort((a, b) => a - b)
+  if (removed === 0) return { skip }
+  pinnedSkip.sort((a, b) => a - b)
+  for (const i of pinnedSkip) {
+    delete pins[i]
+    delete dropSteps[i]
+  }
+  return { skip: pinnedSkip, pins, ...(Object.keys(dropSteps).length ? { dropSteps } : {}) }
 }
 
-async function failureOf<M>(bench: Bench<M>, cmds: readonly fc.AsyncCommand<World<M>, World<M>>[]): Promise<string | undefined> {
+async function failureOf<M>(bench: Bench<M>, cmds: readonly Command<M>[], edits: SequenceEdits, capture?: Capture): Promise<string | undefined> {
   const world = await bench.reset(false)
   try {
-    for (const c of cmds) if (c.check(world)) await c.run(world, world)
-    await world.probe()
+    await runSequence(world, cmds, edits, capture)
   } catch (e) {
     if (e instanceof PropertyViolation) return e.propertyId
     if (e instanceof RunDiscarded) return undefined
@@ -604,13 +689,10 @@ async function failureOf<M>(bench: Bench<M>, cmds: readonly fc.AsyncCommand<Worl
   return undefined
 }
 
-async function replayTrace<M>(bench: Bench<M>, cmds: Iterable<fc.AsyncCommand<World<M>, World<M>>>): Promise<TraceLine[]> {
+async function replayTrace<M>(bench: Bench<M>, cmds: readonly Command<M>[], edits: SequenceEdits): Promise<TraceLine[]> {
   const world = await bench.reset(true)
   try {
-    for (const c of cmds) {
-      if (c.check(world)) await c.run(world, world)
-    }
-    await world.probe()
+    await runSequence(world, cmds, edits)
   } catch (e) {
     if (!(e instanceof PropertyViolation)) throw e
   }

@@ -82,6 +82,14 @@ export class World<M> {
   stats: RunStats = emptyStats()
   trace: TraceLine[] | undefined
   stepIndex = 0
+  /** Amounts fixed for the command about to run (a concretised counterexample), used in order. */
+  pins: bigint[] | undefined
+  /** When set, every amount the running command resolves is appended here. */
+  resolved: bigint[] | undefined
+  /** Sub-steps of the command about to run that are left out (a concretised counterexample). */
+  dropSteps: ReadonlySet<number> | undefined
+  /** Set by a command made of several sub-steps to their number (read when concretising). */
+  subSteps: number | undefined
 
   constructor(
     readonly chain: Chain,

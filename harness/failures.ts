@@ -27,6 +27,10 @@ export type StoredFailure = {
   replayPath: string
   /** Commands dropped after shrinking (see Counterexample.skip); absent in older files. */
   skip?: number[]
+  /** Amounts pinned per command position (see Counterexample.pins); absent when none were needed. */
+  pins?: Record<string, string[]>
+  /** Sub-steps left out per command position (see Counterexample.dropSteps). */
+  dropSteps?: Record<string, number[]>
   enabled: string[]
   dictionary: string[]
   steps: string[]
@@ -84,6 +88,8 @@ export function toStoredFailure(p: {
     path: p.cx.path,
     replayPath: p.cx.replayPath,
     skip: p.cx.skip,
+    ...(p.cx.pins ? { pins: p.cx.pins } : {}),
+    ...(p.cx.dropSteps ? { dropSteps: p.cx.dropSteps } : {}),
     enabled: p.cx.enabled,
     dictionary: p.cx.dictionary,
     steps: p.cx.steps,

@@ -19,6 +19,10 @@ export type JsonCounterexample = {
   replayPath: string
   /** Present when commands were dropped after shrinking: replay skips these positions. */
   skip?: number[]
+  /** Present when amounts were pinned after shrinking: replay uses these per command position. */
+  pins?: Record<string, string[]>
+  /** Present when sub-steps of composite commands were left out: replay drops these. */
+  dropSteps?: Record<string, number[]>
   expected: string
   actual: string
   message: string
@@ -91,6 +95,8 @@ export function toJsonTarget(r: TargetOutcome): JsonTarget {
               path: p.counterexample.path,
               replayPath: p.counterexample.replayPath,
               ...(p.counterexample.skip.length ? { skip: p.counterexample.skip } : {}),
+              ...(p.counterexample.pins ? { pins: p.counterexample.pins } : {}),
+              ...(p.counterexample.dropSteps ? { dropSteps: p.counterexample.dropSteps } : {}),
               expected: p.counterexample.expected,
               actual: p.counterexample.actual,
               message: p.counterexample.message,

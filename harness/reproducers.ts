@@ -106,6 +106,8 @@ const failure = ${JSON.stringify(
       path: f.path,
       replayPath: f.replayPath,
       skip: f.skip ?? [],
+      ...(f.pins ? { pins: f.pins } : {}),
+      ...(f.dropSteps ? { dropSteps: f.dropSteps } : {}),
       enabled: f.enabled,
       dictionary: f.dictionary,
     },

@@ -5,7 +5,7 @@
 import fc from 'fast-check'
 import { driverFor } from '../properties/drivers.ts'
 import { PropertyViolation } from '../properties/types.ts'
-import { Bench, DEFAULT_CAMPAIGN, buildProperty, stripUndefined, formatTraceLine, runCampaign, type CampaignOptions, type CampaignResult } from './campaign.ts'
+import { Bench, DEFAULT_CAMPAIGN, buildProperty, parsePins, runSequence, type SequenceEdits, stripUndefined, formatTraceLine, runCampaign, type CampaignOptions, type CampaignResult } from './campaign.ts'
 import type { RunStats, TraceLine } from './engine.ts'
 import type { RecordedCall } from './recorder.ts'
 import { loadTarget, type LoadedTarget, type TargetSpec } from './target.ts'
@@ -28,6 +28,10 @@ export type ReplayInput = {
   dictionary?: readonly string[]
   /** Positions of commands dropped after shrinking (Counterexample.skip). */
   skip?: readonly number[]
+  /** Amounts pinned per command position (Counterexample.pins). */
+  pins?: Readonly<Record<string, readonly string[]>>
+  /** Sub-steps left out per command position (Counterexample.dropSteps). */
+  dropSteps?: Readonly<Record<string, readonly number[]>>
 }
 
 export type ReplayResult = {
@@ -64,10 +68,7 @@ export async function replay(spec: TargetSpec | LoadedTarget, input: ReplayInput
   const world = await bench.reset(true)
   let failed: ReplayResult['failed']
   try {
-    const skip = new Set(input.skip ?? [])
-    const kept = [...captured].filter((_, i) => !skip.has(i))
-    for (const c of kept) if (c.check(world as never)) await c.run(world as never, world as never)
-    await world.probe()
+    await runSequence(world, [...captured], { skip: input.skip, pins: parsePins(input.pins), dropSteps: input.dropSteps as SequenceEdits['dropSteps'] })
   } catch (e) {
     if (!(e instanceof PropertyViolation)) throw e
     failed = { propertyId: e.propertyId, message: e.message.split('\n')[0].replace(`${e.propertyId}: `, ''), expected: e.expected, actual: e.actual }

@@ -708,9 +708,11 @@ class Steps<X> implements fc.AsyncCommand<World<X>, World<X>> {
   }
 
   async run(_model: World<X>, world: World<X>): Promise<void> {
-    for (const build of this.builds) {
+    world.subSteps = this.builds.length
+    for (const [j, build] of this.builds.entries()) {
+      // A dropped sub-step is still built: its amounts are consumed, so later pins stay aligned.
       const spec = build(world)
-      if (spec) await world.step(spec)
+      if (spec && !world.dropSteps?.has(j)) await world.step(spec)
     }
   }
 

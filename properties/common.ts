@@ -56,7 +56,9 @@ export function amountArb<M>(w: World<M>, refs: number): fc.Arbitrary<AmountReci
 }
 
 export function amountOf<M>(w: World<M>, recipe: AmountRecipe, refs: readonly bigint[]): bigint {
-  return resolveAmount(recipe, refs, w.options.dictionary)
+  const v = w.pins?.length ? w.pins.shift()! : resolveAmount(recipe, refs, w.options.dictionary)
+  w.resolved?.push(v)
+  return v
 }
 
 export function describeRecipe(r: AmountRecipe, refNames: readonly string[]): string {

@@ -1,0 +1,23 @@
+import { expect, test } from 'vitest'
+import { replay, runSuite } from '../harness/suite.ts'
+
+// CdpBorrowChecksOldPosition checks health before adding the new debt, so a borrow from an empty
+// position already breaks the ratio: one action. fast-check finds it inside an `open` command
+// (deposit + borrow) whose borrow amount is a recipe ("a fraction of maxBorrow") that means 0 once
+// the deposit is gone; only pinning the amount lets the deposit go.
+test('amounts are pinned and composite commands trimmed when that shortens a counterexample; replay runs exactly it', async () => {
+  const target = { kind: 'cdp' as const, contract: 'CdpBorrowChecksOldPosition' }
+  const res = await runSuite(target, { seed: 1, properties: ['CDP-DIFF-001'] })
+  const cx = res.properties.find((p) => p.id === 'CDP-DIFF-001')!.counterexample!
+  expect(cx.steps).toHaveLength(1)
+  expect(cx.steps[0]).toMatch(/^alice\.borrow\(\d+\) -> ok .*<-- CDP-DIFF-001$/)
+  expect(cx.pins).toBeDefined()
+  expect(cx.dropSteps).toBeDefined()
+
+  const again = await replay(target, cx)
+  expect(again.failed?.propertyId).toBe('CDP-DIFF-001')
+  expect(again.steps).toEqual(cx.steps)
+  // Without the edits the same seed and path give the longer sequence fast-check shrank to.
+  const raw = await replay(target, { ...cx, pins: undefined, dropSteps: undefined })
+  expect(raw.steps.length).toBeGreaterThan(1)
+}, 120_000)
