@@ -231,7 +231,7 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed (same seed, same result)', int('--seed'))
     .option('--time-limit <seconds>', 'stop starting new runs after this long and report what was covered', int('--time-limit'))
     .option('--property <id-or-glob>', 'only these properties (repeatable)', collect)
-    .option('--workers <n>', 'targets run in parallel processes', int('--workers'))
+    .option('--workers <n>', 'child processes sharing the campaigns (chunks of 10 runs); results do not depend on n', int('--workers'))
     .option('--reporter <name>', 'pretty | json | junit (repeatable)', collect)
     .option('--output <file>', 'file for the reporter at the same position (repeatable)', collect)
     .option('--shard <i/n>', 'run only shard i of n (targets x properties, deterministic)')

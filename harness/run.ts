@@ -3,6 +3,7 @@
  * new, write reproducers, and say what happened. The CLI only parses arguments around it.
  */
 import { forkTypeScript } from './fork.ts'
+import { ChunkRunner, type ChunkJob, type Progress } from './chunk-runner.ts'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Kind } from '../properties/types.ts'
@@ -142,7 +143,6 @@ async function runInProcess(p: RunParams): Promise<(TargetOutcome | undefined)[]
   return results
 }
 
-type Progress = { runs: number; actions: number; failures: number }
 
 /** One target's campaign as the pool sees it: chunks committed, finished ahead, running. */
 type PooledCampaign = {
@@ -172,8 +172,12 @@ type PooledCampaign = {
  * committed chunks are the ones one process would have run, so the result is the same.
  */
 async function runPooled(p: RunParams, stats: PoolStats): Promise<(TargetOutcome | undefined)[]> {
+  // This process is one of the workers: its core would idle otherwise, and it is loaded already.
   // Children start first: their start-up (tsx, module loading) overlaps the parent's preparation.
-  const children = Array.from({ length: Math.max(1, p.workers ?? 1) }, () => new ChildWorker(p.options.signal))
+  const children: PoolWorker[] = [
+    ...Array.from({ length: Math.max(1, (p.workers ?? 1) - 1) }, () => new ChildWorker(p.options.signal)),
+    new LocalWorker(p.options.signal),
+  ]
   try {
     return await dealChunks(p, children, stats)
   } finally {
@@ -181,7 +185,7 @@ async function runPooled(p: RunParams, stats: PoolStats): Promise<(TargetOutcome
   }
 }
 
-async function dealChunks(p: RunParams, children: ChildWorker[], stats: PoolStats): Promise<(TargetOutcome | undefined)[]> {
+async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats): Promise<(TargetOutcome | undefined)[]> {
   const campaigns: PooledCampaign[] = []
   for (const spec of p.targets) {
     const loaded = await loadTarget(spec)
@@ -264,7 +268,7 @@ async function dealChunks(p: RunParams, children: ChildWorker[], stats: PoolStat
     }
   }
 
-  const loop = async (child: ChildWorker): Promise<void> => {
+  const loop = async (child: PoolWorker): Promise<void> => {
     for (;;) {
       const job = pick()
       if (!job) {
@@ -302,13 +306,27 @@ async function dealChunks(p: RunParams, children: ChildWorker[], stats: PoolStat
   return results
 }
 
-type ChunkJob = { root: string; target: RunTarget; options: CampaignOptions; index: number; enabled: string[]; started: number }
+type PoolWorker = { chunk(job: ChunkJob, onRun: (p: Progress) => void): Promise<ChunkOutcome>; close(): void }
+
+/** The parent's share of the pool. */
+class LocalWorker implements PoolWorker {
+  private readonly runner = new ChunkRunner()
+  constructor(private readonly signal?: AbortSignal) {}
+
+  chunk(job: ChunkJob, onRun: (p: Progress) => void): Promise<ChunkOutcome> {
+    // Options cross no process boundary here, but stay the same plain data a child would get.
+    const { signal: _signal, onRun: _onRun, onFailure: _onFailure, ...plain } = job.options
+    return this.runner.run({ ...job, options: plain }, this.signal, onRun)
+  }
+
+  close(): void {}
+}
 
 /**
  * A long-lived child process running chunks one after another; it keeps each target deployed, so
  * tsx start-up, JIT warm-up and deployment are paid once per worker and target, not per chunk.
  */
-class ChildWorker {
+class ChildWorker implements PoolWorker {
   private readonly child
   private pending: { resolve: (r: ChunkOutcome) => void; reject: (e: Error) => void; onRun?: (p: Progress) => void; name: string } | undefined
   private exited = false

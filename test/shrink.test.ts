@@ -1,4 +1,8 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { expect, test } from 'vitest'
+import { readFailure, saveFailure, toStoredFailure } from '../harness/failures.ts'
 import { replay, runSuite } from '../harness/suite.ts'
 
 // CdpBorrowChecksOldPosition checks health before adding the new debt, so a borrow from an empty
@@ -20,4 +24,12 @@ test('amounts are pinned and composite commands trimmed when that shortens a cou
   // Without the edits the same seed and path give the longer sequence fast-check shrank to.
   const raw = await replay(target, { ...cx, pins: undefined, dropSteps: undefined })
   expect(raw.steps.length).toBeGreaterThan(1)
+
+  // Through the failure store (what the next run and `vaultcheck replay` read) the edits survive.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vaultcheck-shrink-'))
+  const file = saveFailure(root, toStoredFailure({ target: 'X', kind: 'cdp', cx, bytecodeHash: res.bytecodeHash, compilerVersion: res.compilerVersion, options: { depth: 25, actors: 3, decimals: 18, checkInterval: 8 } }))
+  const stored = readFailure(file)
+  expect(stored.pins).toEqual(cx.pins)
+  expect((await replay(target, stored, stored.options)).steps).toEqual(cx.steps)
+  fs.rmSync(root, { recursive: true, force: true })
 }, 120_000)
