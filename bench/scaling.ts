@@ -3,7 +3,7 @@
  * Two workloads: the bundled run (every kind's reference vault) and one target alone (chunks of one
  * campaign dealt to the workers). Results must be identical (JSON without durations).
  *
- *   npx tsx bench/scaling.ts [--runs 100] [--workers 2] [--single TokenizedVault]
+ *   npx tsx bench/scaling.ts [--runs 200] [--workers 2] [--single CollateralDebtVault]
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -13,7 +13,7 @@ import { runTargets, type RunTarget } from '../harness/run.ts'
 import { KINDS } from '../properties/types.ts'
 import { arg, fmtN, printTable } from './util.ts'
 
-const runs = Number(arg('runs', '100'))
+const runs = Number(arg('runs', '200'))
 const maxWorkers = Number(arg('workers', '2'))
 const single = arg('single', 'CollateralDebtVault')
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vaultcheck-scaling-'))
@@ -59,7 +59,7 @@ for (const w of workloads) {
   }
 }
 fs.rmSync(root, { recursive: true, force: true })
-console.log(`Scaling: ${runs} runs per target, seed 1, ${os.cpus().length} CPUs; chunks of 10 runs dealt to child processes`)
+console.log(`Scaling: ${runs} runs per target, seed 1, ${os.cpus().length} CPUs; chunks of 10 runs dealt to this process and n-1 children`)
 printTable(rows)
 console.log(
   `One process already keeps ${fmtN(busyOne, 2)} cores busy (V8 collects garbage on helper threads), so on ${os.cpus().length} cores ` +
