@@ -204,6 +204,7 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
     changed = new Promise<void>((r) => (wake = r))
   }
 
+  let reported = 0
   const finish = (i: number, force = false) => {
     const c = campaigns[i]
     if (c.finished || (!force && !c.ledger.done) || c.running.size > 0) return
@@ -213,7 +214,8 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
       interrupted: interruption(c.options, c.started ?? Date.now(), c.ledger.outcomes),
     })
     results[i] = withStored({ ...res, compilerVersion: c.loaded.compilerVersion, bytecodeHash: c.loaded.bytecodeHash }, c.stored)
-    p.onTargetDone?.(results[i]!)
+    // Targets finish in any order; they are announced in the order given, as one process would.
+    for (; reported < campaigns.length && results[reported]; reported++) p.onTargetDone?.(results[reported]!)
   }
   const report = (c: PooledCampaign) => {
     let runs = 0
@@ -303,6 +305,8 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
   if (failure) throw failure
   // Interrupted before some targets started: they are not reported, as with one process.
   for (const [i, c] of campaigns.entries()) if (c.started !== undefined) finish(i, true)
+  // Interrupted: a target that never started leaves a gap; announce what follows it anyway.
+  for (; reported < campaigns.length; reported++) if (results[reported]) p.onTargetDone?.(results[reported]!)
   return results
 }
 
