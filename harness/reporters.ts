@@ -48,6 +48,8 @@ export type JsonTarget = {
   noops: number
   underwaterLiquidations: number
   vacuous?: string
+  /** Present when the campaign stopped before its run budget (time limit, Ctrl-C): the figures cover what ran. */
+  interrupted?: string
   durationMs: number
   properties: JsonProperty[]
   /** Stored failures replayed before exploring, and what became of them. */
@@ -80,6 +82,7 @@ export function toJsonTarget(r: TargetOutcome): JsonTarget {
     noops: r.stats.noops,
     underwaterLiquidations: r.stats.underwater,
     ...(r.vacuous ? { vacuous: r.vacuous } : {}),
+    ...(r.interrupted ? { interrupted: r.interrupted } : {}),
     durationMs: r.durationMs,
     properties: r.properties.map((p) => ({
       id: p.id,

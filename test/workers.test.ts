@@ -36,3 +36,14 @@ test('results are identical for 1 and 3 workers, also when chunks run ahead of a
   expect(one.out.pool).toBeUndefined()
   fs.rmSync(root, { recursive: true, force: true })
 }, 240_000)
+
+test('a campaign cut short by its time limit says so in the JSON and pretty reports', async () => {
+  const { runSuite } = await import('../harness/suite.ts')
+  const { toJsonTarget } = await import('../harness/reporters.ts')
+  const { formatCampaign } = await import('../harness/report.ts')
+  const res = await runSuite({ kind: 'native', contract: 'NativeVault' }, { runs: 100_000, timeLimitMs: 300 })
+  expect(res.interrupted).toBe('time limit reached')
+  expect(res.stats.runs).toBeLessThan(100_000)
+  expect(toJsonTarget({ ...res, stored: [] }).interrupted).toBe('time limit reached')
+  expect(formatCampaign(res)).toContain('stopped early (time limit reached)')
+}, 60_000)
