@@ -289,9 +289,8 @@ type ChunkContext<M> = {
   driver: KindDriver<M>
   defs: readonly PropertyDef[]
   options: CampaignOptions
-  /** Campaign start (for onFailure times) and the time-limit deadline. */
+  /** Campaign start: onFailure times and the time limit count from it. */
   started: number
-  deadline: number
 }
 
 export function resolveOptions(options: CampaignOptions) {
@@ -303,8 +302,7 @@ export async function prepareCampaign<M>(target: CampaignTarget, driver: KindDri
   const o = resolveOptions(options)
   const { enabled: defs, skipped } = selectProperties(target.kind, options)
   const bench = await Bench.create({ target, driver, enabled: new Set(defs.map((d) => d.id)), options: o })
-  const deadline = o.timeLimitMs !== undefined ? started + o.timeLimitMs : Infinity
-  const ctx: ChunkContext<M> = { bench, driver, defs, options, started, deadline }
+  const ctx: ChunkContext<M> = { bench, driver, defs, options, started }
   return { ctx, defs, skipped, plan: chunkPlan(o.runs) }
 }
 
@@ -324,7 +322,6 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
   // same bug; exploration starts afresh instead: a seed of the chunk's own, from run 0 (small,
   // strongly biased sequences first), as after a failure inside a chunk.
   const fresh = startEnabled.length < defs.length
-  let offset = fresh ? 0 : index * CHUNK_RUNS
   let iteration = fresh ? 1 : 0
   const activeSince = new Map<string, { runs: number; actions: number }>()
   for (const id of live) activeSince.set(id, { runs: 0, actions: 0 })
@@ -335,7 +332,8 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
   // one sequence often breaks several promises, and this finds the others without new exploration.
   // The shrunk sequence is tried first (a minimal case isolates the bug best), then the original.
   const retries: { seed: number; path: string; replayPath?: string }[] = []
-  const stopped = () => Date.now() >= ctx.deadline || options.signal?.aborted === true
+  const deadline = o.timeLimitMs !== undefined ? ctx.started + o.timeLimitMs : Infinity
+  const stopped = () => Date.now() >= deadline || options.signal?.aborted === true
   while ((runsLeft > 0 || retries.length > 0) && live.size > 0) {
     if (stopped()) {
       interrupted = true
@@ -343,7 +341,7 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
     }
     const replaying = retries.shift()
     const seed = replaying ? replaying.seed : iteration === 0 ? o.seed | 0 : (chunkSeed(o.seed, index) + iteration * 0x9e3779b1) | 0
-    const start = iteration === 0 ? offset : 0
+    const start = iteration === 0 ? index * CHUNK_RUNS : 0
     if (!replaying) iteration++
     const perRun: RunStats[] = []
     let counted = 0
@@ -376,7 +374,6 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
       }
     }
     runsLeft -= explored
-    offset += explored
     if (!details.failed) {
       if (replaying) continue
       break

@@ -22,7 +22,6 @@ export class ChunkRunner {
     }
     const { ctx } = await entry
     const options: CampaignOptions = { ...job.options, signal, onRun }
-    const deadline = job.options.timeLimitMs !== undefined ? job.started + job.options.timeLimitMs : Infinity
-    return runChunk({ ...ctx, options, started: job.started, deadline }, job.index, job.enabled)
+    return runChunk({ ...ctx, options, started: job.started }, job.index, job.enabled)
   }
 }

@@ -16,7 +16,7 @@
 import fc from 'fast-check'
 import { driverFor } from '../properties/drivers.ts'
 import type { Kind } from '../properties/types.ts'
-import { Bench, DEFAULT_CAMPAIGN, replayPathOf, stripUndefined, type CampaignOptions } from './campaign.ts'
+import { Bench, replayPathOf, resolveOptions, type CampaignOptions } from './campaign.ts'
 import type { CallResult } from './chain.ts'
 import type { ActionSpec, KindDriver, World } from './engine.ts'
 import { HarnessError, VaultcheckError } from './errors.ts'
@@ -124,7 +124,7 @@ export async function runDiff(p: DiffParams): Promise<DiffResult> {
   const started = Date.now()
   const options = p.options ?? {}
   const { expected = [], ignoreRevertReasons = false, ...campaign } = options
-  const o = { ...DEFAULT_CAMPAIGN, ...stripUndefined(campaign) }
+  const o = resolveOptions(campaign)
   const oldT = await inVersion('old version', () => load(p.old, p.kind))
   const newT = await inVersion('new version', () => load(p.new, p.kind))
   let driver: KindDriver<unknown>

@@ -127,7 +127,6 @@ export async function runTargets(p: RunParams): Promise<RunOutcome> {
   return { results: done, newFailureFiles, reproducerFiles, ...(pool ? { pool } : {}) }
 }
 
-
 function progressOptions(p: RunParams, t: RunTarget): CampaignOptions['onRun'] {
   const name = targetName(t)
   return (x) => p.onProgress?.(name, { ...x, totalRuns: t.options?.runs ?? p.options.runs ?? 40 })
@@ -142,7 +141,6 @@ async function runInProcess(p: RunParams): Promise<(TargetOutcome | undefined)[]
   }
   return results
 }
-
 
 /** One target's campaign as the pool sees it: chunks committed, finished ahead, running. */
 type PooledCampaign = {
@@ -189,7 +187,9 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
   const campaigns: PooledCampaign[] = []
   for (const spec of p.targets) {
     const loaded = await loadTarget(spec)
-    const options: CampaignOptions = { ...p.options, ...(spec.options ?? {}) }
+    // Plain data only: the same options go to a child process (over IPC) and to this one, and key
+    // each worker's deployed targets. Signal and callbacks are the pool's own.
+    const { signal: _signal, onRun: _onRun, onFailure: _onFailure, ...options } = { ...p.options, ...(spec.options ?? {}) } as CampaignOptions
     const stored = await replayStored(p.root, loaded, options)
     const { enabled: defs, skipped } = selectProperties(loaded.kind, options)
     const ledger = new ChunkLedger(chunkPlan(resolveOptions(options).runs), defs.map((d) => d.id), options.stopOnFirstFailure)
@@ -211,7 +211,7 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
     c.finished = true
     const res = mergeChunks(c.loaded, c.defs, c.skipped, c.ledger.outcomes, {
       durationMs: Date.now() - (c.started ?? Date.now()),
-      interrupted: interruption(c.options, c.started ?? Date.now(), c.ledger.outcomes),
+      interrupted: interruption({ ...c.options, signal: p.options.signal }, c.started ?? Date.now(), c.ledger.outcomes),
     })
     results[i] = withStored({ ...res, compilerVersion: c.loaded.compilerVersion, bytecodeHash: c.loaded.bytecodeHash }, c.stored)
     // Targets finish in any order; they are announced in the order given, as one process would.
@@ -318,9 +318,7 @@ class LocalWorker implements PoolWorker {
   constructor(private readonly signal?: AbortSignal) {}
 
   chunk(job: ChunkJob, onRun: (p: Progress) => void): Promise<ChunkOutcome> {
-    // Options cross no process boundary here, but stay the same plain data a child would get.
-    const { signal: _signal, onRun: _onRun, onFailure: _onFailure, ...plain } = job.options
-    return this.runner.run({ ...job, options: plain }, this.signal, onRun)
+    return this.runner.run(job, this.signal, onRun)
   }
 
   close(): void {}
@@ -365,10 +363,9 @@ class ChildWorker implements PoolWorker {
   }
 
   chunk(job: ChunkJob, onRun: (p: Progress) => void): Promise<ChunkOutcome> {
-    const { signal: _signal, onRun: _onRun, onFailure: _onFailure, ...plain } = job.options
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject, onRun, name: targetName(job.target) }
-      this.child.send({ type: 'chunk', job: { ...job, options: plain } })
+      this.child.send({ type: 'chunk', job })
     })
   }
 

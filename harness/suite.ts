@@ -5,7 +5,7 @@
 import fc from 'fast-check'
 import { driverFor } from '../properties/drivers.ts'
 import { PropertyViolation } from '../properties/types.ts'
-import { Bench, DEFAULT_CAMPAIGN, buildProperty, parsePins, runSequence, type SequenceEdits, stripUndefined, formatTraceLine, runCampaign, type CampaignOptions, type CampaignResult } from './campaign.ts'
+import { Bench, buildProperty, parsePins, resolveOptions, runSequence, type SequenceEdits, formatTraceLine, runCampaign, type CampaignOptions, type CampaignResult } from './campaign.ts'
 import type { RunStats, TraceLine } from './engine.ts'
 import type { RecordedCall } from './recorder.ts'
 import { loadTarget, type LoadedTarget, type TargetSpec } from './target.ts'
@@ -55,8 +55,8 @@ export type ReplayResult = {
 export async function replay(spec: TargetSpec | LoadedTarget, input: ReplayInput, options: CampaignOptions = {}): Promise<ReplayResult> {
   const target = 'mocks' in spec ? spec : await loadTarget(spec)
   const driver = driverFor(target.kind)
-  const o = { ...DEFAULT_CAMPAIGN, ...stripUndefined(options) }
-  const bench = await Bench.create({ target, driver, enabled: new Set(input.enabled), options: { ...(o as typeof DEFAULT_CAMPAIGN), dictionary: input.dictionary?.map((d) => BigInt(d)) } })
+  const o = resolveOptions(options)
+  const bench = await Bench.create({ target, driver, enabled: new Set(input.enabled), options: { ...o, dictionary: input.dictionary?.map((d) => BigInt(d)) } })
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let captured: Iterable<fc.AsyncCommand<any, any>> | undefined
   const perRun: RunStats[] = []
