@@ -58,12 +58,21 @@
  *     same object on first access instead, through an enumerable getter that then replaces itself
  *     with the data property. Installed on the EVM instance (not the prototype) only if the
  *     method's source hashes to the reviewed value.
+ *
+ *  6. SLOAD went through the async `runStep`: its gas handler and its handler each padded the key
+ *     into 32 bytes, the journal hex-encoded key and address twice (warm check, then warming), the
+ *     state manager a third time, and five promises were awaited, for a plain map look-up. With
+ *     EIP-2929 on and the chain's JournaledStateManager, `sload` does the same (same warm/cold
+ *     charge, same journal entries, same value) with the key formatted once. Guarded by the source
+ *     hashes of both SLOAD handlers, Journal.isWarmedStorage/addWarmedStorage and
+ *     Interpreter.storageLoad/getAddress; any other state manager takes the original path.
  */
 import { createHash } from 'node:crypto'
 import type { Common } from '@ethereumjs/common'
 import { EVMError, type EVM } from '@ethereumjs/evm'
-import { Account, bytesToHex, bytesToUnprefixedHex, createZeroAddress } from '@ethereumjs/util'
+import { Account, bytesToBigInt, bytesToHex, bytesToUnprefixedHex, createZeroAddress } from '@ethereumjs/util'
 import { keccak256 } from 'viem'
+import { JournaledStateManager } from './state.ts'
 
 type JumpAnalysis = { jumps: Uint8Array; pushes: Record<number, bigint>; opcodesCached: unknown[] }
 type OpcodeInfo = { code: number; isAsync: boolean; dynamicGas: boolean; isInvalid: boolean; feeBigInt: bigint }
@@ -84,7 +93,7 @@ type RunState = {
   memory: Memory
   memoryWordCount: bigint
   highestMemCost: bigint
-  stack: { peek(n?: number): bigint[]; popN(n: number): bigint[]; push(v: bigint): void }
+  stack: { peek(n?: number): bigint[]; pop(): bigint; popN(n: number): bigint[]; push(v: bigint): void }
   env: { accessWitness?: { commit(): void; revert(): void } }
   eip8037BurnLeftoverAfterCreateHaltOntoAlive?: boolean
 }
@@ -112,6 +121,12 @@ const SOURCE_HASHES: Record<string, string> = {
   'gas:0x20': '5842e8c742c7782c',
   'op:0x20': '5ec46a4fd5dac211',
   runInterpreter: '1f4905264075376d',
+  'gas:0x54': 'bcc3d658b9e4417b',
+  'op:0x54': 'f0aad8fd616a7024',
+  isWarmedStorage: '52bfcecd810efc2b',
+  addWarmedStorage: '4025a2e5951e6487',
+  storageLoad: 'b214ad54b3e98264',
+  getAddress: '02483f1e9c6cd7e1',
 }
 const hash16 = (f: unknown) => createHash('sha256').update(String(f)).digest('hex').slice(0, 16)
 
@@ -129,6 +144,7 @@ export const fastPathStats = {
   fastRuns: 0,
   keccakCacheHits: 0,
   runInterpreterPatched: false,
+  syncSloads: 0,
 }
 
 function patchInterpreterPrototype(proto: InterpreterLike): void {
@@ -252,7 +268,10 @@ function mstore(runState: RunState): void {
   if (i === 1) store[j] = HEX_VALUE[hex.charCodeAt(0)]
 }
 
-/** How each opcode runs: 0 = original async runStep, 1 = sync static gas, 2 = sync with SYNC_GAS. */
+/**
+ * How each opcode runs: 0 = original async runStep, 1 = sync static gas, 2 = sync with SYNC_GAS,
+ * 3 = SLOAD through `sload` below when the run allows it (else runStep).
+ */
 type Plan = { mode: Uint8Array; gas: (SyncGas | undefined)[]; handler: OpEntry['opHandler'][] }
 const PLANS = new WeakMap<object, Plan>()
 
@@ -283,11 +302,110 @@ function planFor(opcodeMap: OpEntry[], common: Common): Plan {
   ) {
     plan.handler[0x20] = keccakOp as OpEntry['opHandler']
   }
+  const sloadEntry = opcodeMap[0x54]
+  if (
+    sloadEntry.opcodeInfo.code === 0x54 &&
+    hash16(sloadEntry.gasHandler) === SOURCE_HASHES['gas:0x54'] &&
+    hash16(sloadEntry.opHandler) === SOURCE_HASHES['op:0x54'] &&
+    common.isActivatedEIP(2929)
+  ) {
+    plan.mode[0x54] = 3
+  }
   PLANS.set(opcodeMap, plan)
   return plan
 }
 
 const STEP_ASIDE_EIPS = [3540, 6800, 7864, 7928, 8037]
+
+// ----------------------------------------------------------------------------------------------
+// Patch 6: SLOAD without promises.
+
+/** The parts of @ethereumjs/evm's Journal (10.1.3) that warm storage slots. */
+type WarmJournal = {
+  journal: Map<string, Set<string>>
+  alwaysWarmJournal: Map<string, Set<string>>
+  journalDiff: [number, [Set<string>, Map<string, Set<string>>, ...unknown[]]][]
+  accessList?: Map<string, Set<string>>
+  addWarmedAddress(address: Uint8Array): void
+}
+type SloadInterpreter = InterpreterLike & { journal: WarmJournal; getAddress(): { bytes: Uint8Array } }
+
+/** Interpreter.prototype.storageLoad and getAddress reviewed (set by patchRunLoop). */
+let interpreterStorageReviewed = false
+const REVIEWED_JOURNALS = new WeakMap<object, boolean>()
+function journalReviewed(journal: WarmJournal): boolean {
+  const proto = Object.getPrototypeOf(journal) as Record<string, unknown>
+  let ok = REVIEWED_JOURNALS.get(proto)
+  if (ok === undefined) {
+    ok = hash16(proto.isWarmedStorage) === SOURCE_HASHES.isWarmedStorage && hash16(proto.addWarmedStorage) === SOURCE_HASHES.addWarmedStorage
+    REVIEWED_JOURNALS.set(proto, ok)
+  }
+  return ok
+}
+
+/** Unprefixed hex of each contract Address object (one per call frame), as the journal keys it. */
+const ADDRESS_HEX = new WeakMap<object, string>()
+function addressHex(address: { bytes: Uint8Array }): string {
+  let hex = ADDRESS_HEX.get(address)
+  if (hex === undefined) {
+    hex = bytesToUnprefixedHex(address.bytes)
+    ADDRESS_HEX.set(address, hex)
+  }
+  return hex
+}
+
+/** Journal.isWarmedStorage (10.1.3) on hex keys. */
+function isWarmedStorageHex(j: WarmJournal, addressHex: string, slotHex: string): boolean {
+  const slots = j.journal.get(addressHex)
+  if (slots !== undefined && slots.has(slotHex)) return true
+  return j.alwaysWarmJournal.get(addressHex)?.has(slotHex) ?? false
+}
+
+/** Journal.addWarmedStorage (10.1.3) on hex keys. */
+function addWarmedStorageHex(j: WarmJournal, address: Uint8Array, addressHex: string, slotHex: string): void {
+  let slots = j.journal.get(addressHex)
+  if (slots === undefined) {
+    j.addWarmedAddress(address)
+    slots = j.journal.get(addressHex)!
+  }
+  if (!slots.has(slotHex)) {
+    slots.add(slotHex)
+    const addressSlotMap = j.journalDiff[j.journalDiff.length - 1][1][1]
+    let set = addressSlotMap.get(addressHex)
+    if (set === undefined) {
+      set = new Set()
+      addressSlotMap.set(addressHex, set)
+    }
+    set.add(slotHex)
+  }
+  j.accessList?.get(addressHex)!.add(slotHex)
+}
+
+/**
+ * SLOAD as runStep would run it with EIP-2929 on (gas handler, then the handler with
+ * interpreter.storageLoad), for the JournaledStateManager: the slot key is formatted as hex once
+ * instead of padded into bytes and re-encoded by each of the four journal and state look-ups, and
+ * none of the five promises is created.
+ */
+function sload(interp: SloadInterpreter, runState: RunState, info: OpcodeInfo, sm: JournaledStateManager, common: Common): void {
+  const key = runState.stack.peek()[0]
+  const slotHex = key.toString(16).padStart(64, '0')
+  const address = interp.getAddress()
+  const aHex = addressHex(address)
+  let gas = info.feeBigInt
+  if (isWarmedStorageHex(interp.journal, aHex, slotHex)) {
+    gas += common.param('warmstoragereadGas')
+  } else {
+    addWarmedStorageHex(interp.journal, address.bytes, aHex, slotHex)
+    gas += common.param('coldsloadGas')
+  }
+  interp.useGas(gas, info)
+  runState.programCounter++
+  runState.stack.pop()
+  const value = sm.storageByHex(aHex, slotHex)
+  runState.stack.push(value.length ? bytesToBigInt(value) : BIGINT_0)
+  fastPathStats.syncSloads++
+}
 
 function patchRunLoop(proto: InterpreterLike): void {
   const originalRun = proto.run
@@ -295,6 +413,9 @@ function patchRunLoop(proto: InterpreterLike): void {
     return
   }
   fastPathStats.loopPatched = true
+  interpreterStorageReviewed =
+    hash16((proto as unknown as Record<string, unknown>).storageLoad) === SOURCE_HASHES.storageLoad &&
+    hash16((proto as unknown as Record<string, unknown>).getAddress) === SOURCE_HASHES.getAddress
   proto.run = function (this: InterpreterLike, code: Uint8Array, opts: { pc?: number } = {}): Promise<RunResult> {
     const evm = this._evm
     if (
@@ -324,6 +445,9 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
   const plan = planFor(opcodeMap, this.common)
   const { mode, gas: syncGas, handler } = plan
   const common = this.common
+  const sm = (runState as RunState & { stateManager: unknown }).stateManager
+  const syncSload =
+    interpreterStorageReviewed && sm instanceof JournaledStateManager && journalReviewed((this as SloadInterpreter).journal)
   let err: { error: string } | undefined
   let cachedOpcodes: OpEntry[] | undefined
   let doJumpAnalysis = true
@@ -348,8 +472,11 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
     runState.opCode = opCode
     try {
       const m = mode[opCode]
-      if (m === 0) {
+      if (m === 0 || (m === 3 && !syncSload)) {
         await this.runStep(opCodeObj)
+      } else if (m === 3) {
+        sload(this as SloadInterpreter, runState, (opCodeObj ?? opcodeMap[opCode]).opcodeInfo, sm as JournaledStateManager, common)
+        runState.env.accessWitness?.commit()
       } else {
         // runStep() for a synchronous opcode, minus what the guards above rule out.
         const info = (opCodeObj ?? opcodeMap[opCode]).opcodeInfo

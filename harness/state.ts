@@ -117,9 +117,12 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   async getStorage(address: Address, key: Uint8Array): Promise<Uint8Array> {
-    const slots = this.storage.get(bytesToUnprefixedHex(address.bytes))
-    if (slots === undefined) return new Uint8Array(0)
-    return slots.get(bytesToUnprefixedHex(key))?.v ?? new Uint8Array(0)
+    return this.storageByHex(bytesToUnprefixedHex(address.bytes), bytesToUnprefixedHex(key))
+  }
+
+  /** getStorage without the promise, on the unprefixed hex the journal keys use (evm-fastpath's SLOAD). */
+  storageByHex(addressHex: string, keyHex: string): Uint8Array {
+    return this.storage.get(addressHex)?.get(keyHex)?.v ?? new Uint8Array(0)
   }
 
   async putStorage(address: Address, key: Uint8Array, value: Uint8Array): Promise<void> {

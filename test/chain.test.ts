@@ -313,6 +313,7 @@ describe('chain', () => {
   it('gives identical observations with and without the ethereumjs fast path', async () => {
     const runs0 = fastPathStats.fastRuns
     const keccakHits0 = fastPathStats.keccakCacheHits
+    const sloads0 = fastPathStats.syncSloads
     const script = async (chain: Chain) => {
       const seen: unknown[] = []
       const alice = chain.actor('alice')
@@ -374,11 +375,14 @@ describe('chain', () => {
     expect(fastPathStats.fastRuns).toBeGreaterThan(runs0)
     expect(fastPathStats.runInterpreterPatched).toBe(true)
     expect(fastPathStats.keccakCacheHits).toBeGreaterThan(keccakHits0)
+    expect(fastPathStats.syncSloads).toBeGreaterThan(sloads0)
     const runsAfterFast = fastPathStats.fastRuns
     const keccakHitsAfterFast = fastPathStats.keccakCacheHits
+    const sloadsAfterFast = fastPathStats.syncSloads
     const slow = await script(await createChain({ fastPath: false }))
     expect(fastPathStats.fastRuns).toBe(runsAfterFast)
     expect(fastPathStats.keccakCacheHits).toBe(keccakHitsAfterFast)
+    expect(fastPathStats.syncSloads).toBe(sloadsAfterFast)
     expect(fast.length).toBeGreaterThan(60)
     expect(fast).toEqual(slow)
     // The script did exercise the failure paths.
