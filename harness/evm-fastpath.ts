@@ -59,18 +59,34 @@
  *     with the data property. Installed on the EVM instance (not the prototype) only if the
  *     method's source hashes to the reviewed value.
  *
- *  6. SLOAD went through the async `runStep`: its gas handler and its handler each padded the key
- *     into 32 bytes, the journal hex-encoded key and address twice (warm check, then warming), the
- *     state manager a third time, and five promises were awaited, for a plain map look-up. With
- *     EIP-2929 on and the chain's JournaledStateManager, `sload` does the same (same warm/cold
- *     charge, same journal entries, same value) with the key formatted once. Guarded by the source
- *     hashes of both SLOAD handlers, Journal.isWarmedStorage/addWarmedStorage and
- *     Interpreter.storageLoad/getAddress; any other state manager takes the original path.
+ *  6. SLOAD and SSTORE went through the async `runStep`: their gas handlers and handlers each
+ *     padded the key into 32 bytes, the journal, the original-storage cache and the state manager
+ *     hex-encoded key and address again for every look-up, and an SSTORE awaited nine promises.
+ *     With EIP-2929 on and the chain's JournaledStateManager, `sload` and `sstore` below do the
+ *     same (same warm/cold charge, EIP-2200 charge and refunds, journal and cache entries, stored
+ *     value, refreshed frame account) with the key formatted once and no promise. Guarded by the
+ *     source hashes of both opcodes' handlers, the Journal, OriginalStorageCache and Interpreter
+ *     methods they call, and (for the EIP-2200 helpers, which are not exported) the
+ *     @ethereumjs/evm version; any other state manager takes the original path. test/chain.test.ts
+ *     compares gas used, refunds, errors and storage with stock ethereumjs on generated SSTORE/SLOAD
+ *     sequences (static calls, reverts, the 2300-gas sentry).
  */
 import { createHash } from 'node:crypto'
-import type { Common } from '@ethereumjs/common'
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { Hardfork, type Common } from '@ethereumjs/common'
 import { EVMError, type EVM } from '@ethereumjs/evm'
-import { Account, bytesToBigInt, bytesToHex, bytesToUnprefixedHex, createZeroAddress } from '@ethereumjs/util'
+import { OriginalStorageCache } from '@ethereumjs/statemanager'
+import {
+  Account,
+  bigIntToBytes,
+  bytesToBigInt,
+  bytesToHex,
+  bytesToUnprefixedHex,
+  createZeroAddress,
+  EthereumJSErrorWithoutCode,
+} from '@ethereumjs/util'
 import { keccak256 } from 'viem'
 import { JournaledStateManager } from './state.ts'
 
@@ -126,6 +142,15 @@ const SOURCE_HASHES: Record<string, string> = {
   isWarmedStorage: '52bfcecd810efc2b',
   addWarmedStorage: '4025a2e5951e6487',
   storageLoad: 'b214ad54b3e98264',
+  'gas:0x55': 'b51063daf05d5f11',
+  'op:0x55': '707207ab1d17a826',
+  storageStore: 'a9c09252524190c3',
+  refundGas: '00601ac0a27b7bdc',
+  subRefund: '1aa67976a364cf40',
+  isStatic: 'f127ff372c0f8f9a',
+  getGasLeft: 'baa17b69379ca0f1',
+  originalStorageGet: 'fb3b7b86ed073928',
+  originalStoragePut: '017a8e80ac4c68c4',
   getAddress: '02483f1e9c6cd7e1',
 }
 const hash16 = (f: unknown) => createHash('sha256').update(String(f)).digest('hex').slice(0, 16)
@@ -145,6 +170,7 @@ export const fastPathStats = {
   keccakCacheHits: 0,
   runInterpreterPatched: false,
   syncSloads: 0,
+  syncSstores: 0,
 }
 
 function patchInterpreterPrototype(proto: InterpreterLike): void {
@@ -302,6 +328,19 @@ function planFor(opcodeMap: OpEntry[], common: Common): Plan {
   ) {
     plan.handler[0x20] = keccakOp as OpEntry['opHandler']
   }
+  const sstoreEntry = opcodeMap[0x55]
+  if (
+    sstoreEntry.opcodeInfo.code === 0x55 &&
+    hash16(sstoreEntry.gasHandler) === SOURCE_HASHES['gas:0x55'] &&
+    hash16(sstoreEntry.opHandler) === SOURCE_HASHES['op:0x55'] &&
+    EVM_VERSION_REVIEWED &&
+    common.isActivatedEIP(2929) &&
+    !common.isActivatedEIP(8038) &&
+    common.hardfork() !== Hardfork.Constantinople &&
+    common.gteHardfork(Hardfork.Istanbul)
+  ) {
+    plan.mode[0x55] = 3
+  }
   const sloadEntry = opcodeMap[0x54]
   if (
     sloadEntry.opcodeInfo.code === 0x54 &&
@@ -328,10 +367,39 @@ type WarmJournal = {
   accessList?: Map<string, Set<string>>
   addWarmedAddress(address: Uint8Array): void
 }
-type SloadInterpreter = InterpreterLike & { journal: WarmJournal; getAddress(): { bytes: Uint8Array } }
+type SloadInterpreter = InterpreterLike & {
+  journal: WarmJournal
+  _env: { contract: Account }
+  getAddress(): { bytes: Uint8Array }
+  isStatic(): boolean
+  getGasLeft(): bigint
+  refundGas(amount: bigint, context?: string): void
+  subRefund(amount: bigint, context?: string): void
+}
 
-/** Interpreter.prototype.storageLoad and getAddress reviewed (set by patchRunLoop). */
+/** The Interpreter.prototype methods sload/sstore rely on are the reviewed ones (set by patchRunLoop). */
 let interpreterStorageReviewed = false
+const INTERPRETER_STORAGE_METHODS = ['storageLoad', 'getAddress', 'storageStore', 'refundGas', 'subRefund', 'isStatic', 'getGasLeft']
+
+/**
+ * SSTORE's gas handler calls updateSstoreGasEIP2200 and adjustSstoreGasEIP2929, which the package
+ * does not export (so their source cannot be hashed): the SSTORE path also requires the reviewed
+ * @ethereumjs/evm release.
+ */
+const EVM_VERSION_REVIEWED = (() => {
+  const require = createRequire(import.meta.url)
+  for (let dir = path.dirname(require.resolve('@ethereumjs/evm')); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json')
+    if (!fs.existsSync(file)) continue
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string }
+    if (pkg.name === '@ethereumjs/evm') return pkg.version === '10.1.3'
+  }
+  return false
+})()
+
+const ORIGINAL_STORAGE_REVIEWED =
+  hash16(OriginalStorageCache.prototype.get) === SOURCE_HASHES.originalStorageGet &&
+  hash16(OriginalStorageCache.prototype.put) === SOURCE_HASHES.originalStoragePut
 const REVIEWED_JOURNALS = new WeakMap<object, boolean>()
 function journalReviewed(journal: WarmJournal): boolean {
   const proto = Object.getPrototypeOf(journal) as Record<string, unknown>
@@ -407,15 +475,108 @@ function sload(interp: SloadInterpreter, runState: RunState, info: OpcodeInfo, s
   fastPathStats.syncSloads++
 }
 
+/** OriginalStorageCache.get (statemanager 10.1.3) on hex keys, without the promise. */
+function originalStorageByHex(sm: JournaledStateManager, addressHex: string, slotHex: string): Uint8Array {
+  const cache = sm.originalStorageCache as unknown as { map: Map<string, Map<string, Uint8Array>> }
+  let slots = cache.map.get(addressHex)
+  const hit = slots?.get(slotHex)
+  if (hit !== undefined) return hit
+  const value = sm.storageByHex(addressHex, slotHex)
+  if (slots === undefined) {
+    slots = new Map()
+    cache.map.set(addressHex, slots)
+  }
+  slots.set(slotHex, value)
+  return value
+}
+
+/**
+ * adjustSstoreGasEIP2929 (EIP2929.js, 10.1.3): the cheaper charge or refund when the slot is
+ * already warm.
+ */
+function adjustSstoreGas(warm: boolean, defaultCost: bigint, costName: 'noop' | 'initRefund' | 'cleanRefund', common: Common): bigint {
+  if (!warm) return defaultCost
+  const warmRead = common.param('warmstoragereadGas')
+  if (costName === 'noop') return warmRead
+  if (costName === 'initRefund') return common.param('sstoreInitEIP2200Gas') - warmRead
+  return common.param('sstoreResetGas') - common.param('coldsloadGas') - warmRead
+}
+
+/**
+ * updateSstoreGasEIP2200 (EIP2200.js, 10.1.3) on the values as words. It compares
+ * setLengthLeftStorage'd bytes (empty for zero, else 32 bytes), which is comparing the numbers.
+ */
+function sstoreGasEIP2200(
+  interp: SloadInterpreter,
+  warm: boolean,
+  current: bigint,
+  original: bigint,
+  value: bigint,
+  common: Common,
+): bigint {
+  if (interp.getGasLeft() <= common.param('sstoreSentryEIP2200Gas')) throw new EVMError(EVMError.errorMessages.OUT_OF_GAS)
+  if (current === value) return adjustSstoreGas(warm, common.param('sstoreNoopEIP2200Gas'), 'noop', common)
+  if (original === current) {
+    if (original === BIGINT_0) return common.param('sstoreInitEIP2200Gas')
+    if (value === BIGINT_0) interp.refundGas(common.param('sstoreClearRefundEIP2200Gas'), 'EIP-2200 -> sstoreClearRefundEIP2200')
+    return common.param('sstoreCleanEIP2200Gas')
+  }
+  if (original !== BIGINT_0) {
+    if (current === BIGINT_0) {
+      interp.subRefund(common.param('sstoreClearRefundEIP2200Gas'), 'EIP-2200 -> sstoreClearRefundEIP2200')
+    } else if (value === BIGINT_0) {
+      interp.refundGas(common.param('sstoreClearRefundEIP2200Gas'), 'EIP-2200 -> sstoreClearRefundEIP2200')
+    }
+  }
+  if (original === value) {
+    if (original === BIGINT_0) {
+      interp.refundGas(adjustSstoreGas(warm, common.param('sstoreInitRefundEIP2200Gas'), 'initRefund', common), 'EIP-2200 -> initRefund')
+    } else {
+      interp.refundGas(adjustSstoreGas(warm, common.param('sstoreCleanRefundEIP2200Gas'), 'cleanRefund', common), 'EIP-2200 -> cleanRefund')
+    }
+  }
+  return common.param('sstoreDirtyEIP2200Gas')
+}
+
+/**
+ * SSTORE as runStep would run it from Istanbul on with EIP-2929 (and none of EIPs 8037/8038/7928,
+ * which the plan and the step-aside list rule out): the gas handler's EIP-2200 charge and refunds,
+ * then warming, then the handler's interpreter.storageStore (write, then refresh the frame's
+ * contract account).
+ */
+function sstore(interp: SloadInterpreter, runState: RunState, info: OpcodeInfo, sm: JournaledStateManager, common: Common): void {
+  if (interp.isStatic()) throw new EVMError(EVMError.errorMessages.STATIC_STATE_CHANGE)
+  const [key, val] = runState.stack.peek(2)
+  const slotHex = key.toString(16).padStart(64, '0')
+  const address = interp.getAddress()
+  const aHex = addressHex(address)
+  const current = bytesToBigInt(sm.storageByHex(aHex, slotHex))
+  const original = bytesToBigInt(originalStorageByHex(sm, aHex, slotHex))
+  const warm = isWarmedStorageHex(interp.journal, aHex, slotHex)
+  let gas = info.feeBigInt + sstoreGasEIP2200(interp, warm, current, original, val, common)
+  if (!warm) {
+    addWarmedStorageHex(interp.journal, address.bytes, aHex, slotHex)
+    gas += common.param('coldsloadGas')
+  }
+  interp.useGas(gas, info)
+  runState.programCounter++
+  runState.stack.popN(2)
+  sm.putStorageByHex(aHex, slotHex, val === BIGINT_0 ? new Uint8Array(0) : bigIntToBytes(val))
+  const account = sm.accountByHex(aHex)
+  if (!account) throw EthereumJSErrorWithoutCode('could not read account while persisting memory')
+  interp._env.contract = account
+  fastPathStats.syncSstores++
+}
+
 function patchRunLoop(proto: InterpreterLike): void {
   const originalRun = proto.run
   if (hash16(originalRun) !== SOURCE_HASHES.run || hash16(proto.runStep) !== SOURCE_HASHES.runStep || hash16(proto.useGas) !== SOURCE_HASHES.useGas) {
     return
   }
   fastPathStats.loopPatched = true
-  interpreterStorageReviewed =
-    hash16((proto as unknown as Record<string, unknown>).storageLoad) === SOURCE_HASHES.storageLoad &&
-    hash16((proto as unknown as Record<string, unknown>).getAddress) === SOURCE_HASHES.getAddress
+  interpreterStorageReviewed = INTERPRETER_STORAGE_METHODS.every(
+    (m) => hash16((proto as unknown as Record<string, unknown>)[m]) === SOURCE_HASHES[m],
+  )
   proto.run = function (this: InterpreterLike, code: Uint8Array, opts: { pc?: number } = {}): Promise<RunResult> {
     const evm = this._evm
     if (
@@ -446,8 +607,11 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
   const { mode, gas: syncGas, handler } = plan
   const common = this.common
   const sm = (runState as RunState & { stateManager: unknown }).stateManager
-  const syncSload =
-    interpreterStorageReviewed && sm instanceof JournaledStateManager && journalReviewed((this as SloadInterpreter).journal)
+  const syncStorage =
+    interpreterStorageReviewed &&
+    ORIGINAL_STORAGE_REVIEWED &&
+    sm instanceof JournaledStateManager &&
+    journalReviewed((this as SloadInterpreter).journal)
   let err: { error: string } | undefined
   let cachedOpcodes: OpEntry[] | undefined
   let doJumpAnalysis = true
@@ -472,10 +636,12 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
     runState.opCode = opCode
     try {
       const m = mode[opCode]
-      if (m === 0 || (m === 3 && !syncSload)) {
+      if (m === 0 || (m === 3 && !syncStorage)) {
         await this.runStep(opCodeObj)
       } else if (m === 3) {
-        sload(this as SloadInterpreter, runState, (opCodeObj ?? opcodeMap[opCode]).opcodeInfo, sm as JournaledStateManager, common)
+        const info = (opCodeObj ?? opcodeMap[opCode]).opcodeInfo
+        if (opCode === 0x54) sload(this as SloadInterpreter, runState, info, sm as JournaledStateManager, common)
+        else sstore(this as SloadInterpreter, runState, info, sm as JournaledStateManager, common)
         runState.env.accessWitness?.commit()
       } else {
         // runStep() for a synchronous opcode, minus what the guards above rule out.

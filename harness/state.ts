@@ -78,7 +78,12 @@ export class JournaledStateManager implements StateManagerInterface {
   }
 
   async getAccount(address: Address): Promise<Account | undefined> {
-    const a = this.accounts.get(bytesToUnprefixedHex(address.bytes))?.v
+    return this.accountByHex(bytesToUnprefixedHex(address.bytes))
+  }
+
+  /** getAccount on unprefixed hex, without the promise (evm-fastpath's SSTORE). */
+  accountByHex(addressHex: string): Account | undefined {
+    const a = this.accounts.get(addressHex)?.v
     return a === undefined ? undefined : copyAccount(a)
   }
 
@@ -120,20 +125,24 @@ export class JournaledStateManager implements StateManagerInterface {
     return this.storageByHex(bytesToUnprefixedHex(address.bytes), bytesToUnprefixedHex(key))
   }
 
-  /** getStorage without the promise, on the unprefixed hex the journal keys use (evm-fastpath's SLOAD). */
+  /** getStorage on the unprefixed hex the journal keys use, without the promise (evm-fastpath's SLOAD). */
   storageByHex(addressHex: string, keyHex: string): Uint8Array {
     return this.storage.get(addressHex)?.get(keyHex)?.v ?? new Uint8Array(0)
   }
 
   async putStorage(address: Address, key: Uint8Array, value: Uint8Array): Promise<void> {
-    const a = bytesToUnprefixedHex(address.bytes)
-    let slots = this.storage.get(a)
+    this.putStorageByHex(bytesToUnprefixedHex(address.bytes), bytesToUnprefixedHex(key), value)
+  }
+
+  /** putStorage on unprefixed hex (evm-fastpath's SSTORE). */
+  putStorageByHex(addressHex: string, keyHex: string, value: Uint8Array): void {
+    let slots = this.storage.get(addressHex)
     if (slots === undefined) {
       slots = new Map()
       // A new empty slot map is equivalent to none: no need to journal its creation.
-      this.storage.set(a, slots)
+      this.storage.set(addressHex, slots)
     }
-    this.write(slots, bytesToUnprefixedHex(key), value)
+    this.write(slots, keyHex, value)
   }
 
   async clearStorage(address: Address): Promise<void> {
