@@ -33,9 +33,11 @@
  *     microtask per PUSH/DUP/ADD..., which made the interpreter loop and the garbage collector the
  *     top of the profile. `fastRun` below is a copy of 10.1.3's `run` loop that executes an opcode
  *     synchronously when its handler is synchronous and its gas is either static or one of the
- *     memory-expansion-only formulas (MLOAD/MSTORE/MSTORE8, copied from opcodes/gas.js +
- *     subMemUsage in opcodes/util.js); every other opcode still goes through the original
- *     `runStep`. MSTORE's handler is replaced by one that writes the word straight into memory
+ *     memory-expansion formulas (MLOAD/MSTORE/MSTORE8, CALLDATACOPY, RETURN/REVERT, LOG0-4, copied
+ *     from opcodes/gas.js + subMemUsage in opcodes/util.js); every other opcode still goes through
+ *     the original `runStep`. "Synchronous" goes by the handler, not by codes.js' isAsync flag,
+ *     which also marks plain functions (ADDRESS, CALLER, CALLVALUE, CALLDATALOAD...) whose
+ *     undefined result runStep merely awaits. MSTORE's handler is replaced by one that writes the word straight into memory
  *     (10.1.3 builds it with setLengthLeft, which pads through array spreads). It steps aside
  *     (calls the original `run`) whenever anything it does not replicate could matter: step
  *     listeners or DEBUG, the profiler, EOF code, or any of EIPs 3540/6800/7864/7928/8037 active.
@@ -111,6 +113,7 @@ type RunState = {
   highestMemCost: bigint
   stack: { peek(n?: number): bigint[]; pop(): bigint; popN(n: number): bigint[]; push(v: bigint): void }
   env: { accessWitness?: { commit(): void; revert(): void } }
+  interpreter: { isStatic(): boolean }
   eip8037BurnLeftoverAfterCreateHaltOntoAlive?: boolean
 }
 type RunResult = { runState: RunState; exceptionError?: unknown }
@@ -135,6 +138,14 @@ const SOURCE_HASHES: Record<string, string> = {
   'gas:0x53': '50702563129d262a',
   'op:0x52': '29edc93190b4e005',
   'gas:0x20': '5842e8c742c7782c',
+  'gas:0x37': 'c1c4be957f61e467',
+  'gas:0xf3': '78f2f17fb10abd8e',
+  'gas:0xfd': '78f2f17fb10abd8e',
+  'gas:0xa0': 'de048fe2e93ad689',
+  'gas:0xa1': 'de048fe2e93ad689',
+  'gas:0xa2': 'de048fe2e93ad689',
+  'gas:0xa3': 'de048fe2e93ad689',
+  'gas:0xa4': 'de048fe2e93ad689',
   'op:0x20': '5ec46a4fd5dac211',
   runInterpreter: '1f4905264075376d',
   'gas:0x54': 'bcc3d658b9e4417b',
@@ -235,7 +246,7 @@ function subMemUsage(runState: RunState, offset: bigint, length: bigint, common:
 }
 
 type SyncGas = (runState: RunState, gas: bigint, common: Common) => bigint
-/** Synchronous twins of the MLOAD/MSTORE/MSTORE8 dynamic gas handlers in opcodes/gas.js. */
+/** Synchronous twins of dynamic gas handlers in opcodes/gas.js (10.1.3), for opcodes with memory-only formulas. */
 const SYNC_GAS: Record<number, SyncGas> = {
   0x51: (rs, gas, common) => gas + subMemUsage(rs, rs.stack.peek()[0], BIGINT_32, common),
   0x52: (rs, gas, common) => gas + subMemUsage(rs, rs.stack.peek()[0], BIGINT_32, common),
@@ -246,6 +257,38 @@ const SYNC_GAS: Record<number, SyncGas> = {
     gas += common.param('keccak256WordGas') * divCeil(length, BIGINT_32)
     return gas
   },
+  // CALLDATACOPY
+  0x37: (rs, gas, common) => {
+    const [memOffset, , dataLength] = rs.stack.peek(3)
+    gas += subMemUsage(rs, memOffset, dataLength, common)
+    if (dataLength !== BIGINT_0) gas += common.param('copyGas') * divCeil(dataLength, BIGINT_32)
+    return gas
+  },
+  // RETURN, REVERT
+  0xf3: (rs, gas, common) => {
+    const [offset, length] = rs.stack.peek(2)
+    return gas + subMemUsage(rs, offset, length, common)
+  },
+  0xfd: (rs, gas, common) => {
+    const [offset, length] = rs.stack.peek(2)
+    return gas + subMemUsage(rs, offset, length, common)
+  },
+  0xa0: logGas,
+  0xa1: logGas,
+  0xa2: logGas,
+  0xa3: logGas,
+  0xa4: logGas,
+}
+
+/** LOG0..LOG4's shared gas handler. */
+function logGas(rs: RunState, gas: bigint, common: Common): bigint {
+  if (rs.interpreter.isStatic()) throw new EVMError(EVMError.errorMessages.STATIC_STATE_CHANGE)
+  const [memOffset, memLength] = rs.stack.peek(2)
+  const topicsCount = rs.opCode - 0xa0
+  if (topicsCount < 0 || topicsCount > 4) throw new EVMError(EVMError.errorMessages.OUT_OF_RANGE)
+  gas += subMemUsage(rs, memOffset, memLength, common)
+  gas += common.param('logTopicGas') * BigInt(topicsCount) + memLength * common.param('logDataGas')
+  return gas
 }
 
 /** Digest (as the stack word) per input bytes in hex; cleared when it grows past KECCAK_CACHE_MAX. */
@@ -298,18 +341,21 @@ function mstore(runState: RunState): void {
  * How each opcode runs: 0 = original async runStep, 1 = sync static gas, 2 = sync with SYNC_GAS,
  * 3 = SLOAD through `sload` below when the run allows it (else runStep).
  */
-type Plan = { mode: Uint8Array; gas: (SyncGas | undefined)[]; handler: OpEntry['opHandler'][] }
+type Plan = { mode: Uint8Array; awaitResult: Uint8Array; gas: (SyncGas | undefined)[]; handler: OpEntry['opHandler'][] }
 const PLANS = new WeakMap<object, Plan>()
 
 function planFor(opcodeMap: OpEntry[], common: Common): Plan {
   let plan = PLANS.get(opcodeMap)
   if (plan !== undefined) return plan
-  plan = { mode: new Uint8Array(256), gas: [], handler: [] }
+  plan = { mode: new Uint8Array(256), awaitResult: new Uint8Array(256), gas: [], handler: [] }
   for (let op = 0; op < 256; op++) {
     const entry = opcodeMap[op]
     const info = entry.opcodeInfo
     plan.handler[op] = entry.opHandler
-    if (info.isAsync) continue
+    // codes.js flags ADDRESS, CALLER, CALLVALUE, CALLDATALOAD, CALLDATACOPY... as async although
+    // their handlers are plain functions: runStep only awaits their (undefined) result.
+    if (info.isAsync && Object.getPrototypeOf(entry.opHandler) !== Function.prototype) continue
+    plan.awaitResult[op] = info.isAsync ? 1 : 0
     if (!info.dynamicGas) plan.mode[op] = 1
     else if (SYNC_GAS[op] !== undefined && info.code === op && hash16(entry.gasHandler) === SOURCE_HASHES[`gas:0x${op.toString(16)}`]) {
       plan.mode[op] = 2
@@ -604,7 +650,7 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
   }
   const opcodeMap = this._evm._opcodeMap
   const plan = planFor(opcodeMap, this.common)
-  const { mode, gas: syncGas, handler } = plan
+  const { mode, awaitResult, gas: syncGas, handler } = plan
   const common = this.common
   const sm = (runState as RunState & { stateManager: unknown }).stateManager
   const syncStorage =
@@ -651,7 +697,9 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
         if (info.isInvalid) throw new EVMError(EVMError.errorMessages.INVALID_OPCODE)
         this.useGas(gas, info)
         runState.programCounter++
-        handler[opCode](runState, common)
+        const r = handler[opCode](runState, common)
+        // A plain handler flagged async could still hand back a promise; runStep would await it.
+        if (awaitResult[opCode] === 1 && r !== undefined && typeof (r as PromiseLike<unknown>).then === 'function') await r
         runState.env.accessWitness?.commit()
       }
     } catch (e) {
