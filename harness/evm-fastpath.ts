@@ -37,10 +37,11 @@
  *     from opcodes/gas.js + subMemUsage in opcodes/util.js); every other opcode still goes through
  *     the original `runStep`. "Synchronous" goes by the handler, not by codes.js' isAsync flag,
  *     which also marks plain functions (ADDRESS, CALLER, CALLVALUE, CALLDATALOAD...) whose
- *     undefined result runStep merely awaits. MSTORE's handler is replaced by one that writes the word straight into memory
- *     (10.1.3 builds it with setLengthLeft, which pads through array spreads). It steps aside
- *     (calls the original `run`) whenever anything it does not replicate could matter: step
- *     listeners or DEBUG, the profiler, EOF code, or any of EIPs 3540/6800/7864/7928/8037 active.
+ *     undefined result runStep merely awaits. MSTORE's handler is replaced by one that writes the
+ *     word straight into memory (10.1.3 builds it with setLengthLeft, which pads through array
+ *     spreads). It steps aside (calls the original `run`) whenever anything it does not replicate
+ *     could matter: step listeners or DEBUG, the profiler, EOF code, or any of EIPs
+ *     3540/6800/7864/7928/8037 active.
  *     Because this copies ethereumjs code, it is installed only if the source text of the methods
  *     it replaces hashes to what was reviewed (SOURCE_HASHES); otherwise it is silently skipped
  *     (`fastPathStats.loopPatched` says which), leaving patches 1 and 2.
