@@ -340,7 +340,7 @@ function mstore(runState: RunState): void {
 
 /**
  * How each opcode runs: 0 = original async runStep, 1 = sync static gas, 2 = sync with SYNC_GAS,
- * 3 = SLOAD through `sload` below when the run allows it (else runStep).
+ * 3 = SLOAD/SSTORE through `sload`/`sstore` below when the run allows it (else runStep).
  */
 type Plan = { mode: Uint8Array; awaitResult: Uint8Array; gas: (SyncGas | undefined)[]; handler: OpEntry['opHandler'][] }
 const PLANS = new WeakMap<object, Plan>()
@@ -404,7 +404,7 @@ function planFor(opcodeMap: OpEntry[], common: Common): Plan {
 const STEP_ASIDE_EIPS = [3540, 6800, 7864, 7928, 8037]
 
 // ----------------------------------------------------------------------------------------------
-// Patch 6: SLOAD without promises.
+// Patch 6: SLOAD and SSTORE without promises.
 
 /** The parts of @ethereumjs/evm's Journal (10.1.3) that warm storage slots. */
 type WarmJournal = {
