@@ -73,6 +73,13 @@
  *     @ethereumjs/evm version; any other state manager takes the original path. test/chain.test.ts
  *     compares gas used, refunds, errors and storage with stock ethereumjs on generated SSTORE/SLOAD
  *     sequences (static calls, reverts, the 2300-gas sentry).
+ *
+ *  7. `EVM.prototype._executeCall` hands runInterpreter `{ ...{ codeAddress }, ...message, gasLimit }`;
+ *     that spread alone was ~15% of a deposit call (see makeFastExecuteCall). The copy on the EVM
+ *     instance builds the same object with Object.assign and keeps the rest of the method, minus
+ *     the branches of EIPs it steps aside for. Installed only if the method's source hashes to the
+ *     reviewed value; the same test generates calls to a precompile, to an account without code
+ *     and to itself, with and without the value to send, and transient storage across frames.
  */
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
@@ -149,6 +156,7 @@ const SOURCE_HASHES: Record<string, string> = {
   'gas:0xa4': 'de048fe2e93ad689',
   'op:0x20': '5ec46a4fd5dac211',
   runInterpreter: '1f4905264075376d',
+  executeCall: 'f2358d2eeecc46e1',
   'gas:0x54': 'bcc3d658b9e4417b',
   'op:0x54': 'f0aad8fd616a7024',
   isWarmedStorage: '52bfcecd810efc2b',
@@ -183,6 +191,7 @@ export const fastPathStats = {
   runInterpreterPatched: false,
   syncSloads: 0,
   syncSstores: 0,
+  executeCallPatched: false,
 }
 
 function patchInterpreterPrototype(proto: InterpreterLike): void {
@@ -844,6 +853,102 @@ function patchRunInterpreter(evm: EVM, interpreterPrototype: object): void {
 }
 
 // ----------------------------------------------------------------------------------------------
+// Patch 7: _executeCall without the slow message spread.
+
+type CallMessage = Msg & {
+  caller: unknown
+  to: unknown
+  code?: Uint8Array | ((...a: unknown[]) => unknown)
+  codeAddress: unknown
+  delegatecall?: boolean
+  isCompiled?: boolean
+}
+type ExecResult = { executionGasUsed: bigint; gasRefund?: bigint }
+type CallInternals = EvmInternals & {
+  DEBUG: boolean
+  common: Common
+  _executeCall(message: CallMessage): Promise<{ execResult: unknown }>
+  _reduceSenderBalance(account: Account, message: CallMessage): Promise<void>
+  _addToBalance(account: Account, message: CallMessage): Promise<void>
+  _loadCode(message: CallMessage): Promise<void>
+  runPrecompile(code: unknown, data: unknown, gasLimit: bigint): Promise<ExecResult>
+  postMessageCleanup(): void
+}
+
+/** EIPs whose branches in _executeCall (10.1.3) fastExecuteCall leaves out: it steps aside for them. */
+const EXECUTE_CALL_STEP_ASIDE_EIPS = [2780, 6800, 7708, 7864, 7928, 8037]
+
+/**
+ * evm.js _executeCall() of 10.1.3 for a Common with none of EXECUTE_CALL_STEP_ASIDE_EIPS, without
+ * DEBUG or the profiler (it steps aside otherwise). The one change: the message handed to
+ * runInterpreter is built with Object.assign instead of `{ ...{ codeAddress }, ...message,
+ * gasLimit }` (same properties, values and order). A spread that does not come first in its
+ * literal takes V8's generic path, and the copy it builds was slow to read afterwards: together
+ * ~15% of a deposit call and ~20% of a view call.
+ */
+function makeFastExecuteCall(original: CallInternals['_executeCall']) {
+  return async function fastExecuteCall(this: CallInternals, message: CallMessage): Promise<{ execResult: unknown }> {
+    const common = this.common
+    const profiling = (this._optsCached.profiler as { enabled?: boolean } | undefined)?.enabled === true
+    if (this.DEBUG || profiling || EXECUTE_CALL_STEP_ASIDE_EIPS.some((eip) => common.isActivatedEIP(eip))) {
+      return original.call(this, message)
+    }
+    const gasLimit = message.gasLimit
+    let account = await this.stateManager.getAccount(message.caller)
+    if (!account) account = new Account()
+    let errorMessage: unknown
+    if (!message.delegatecall) {
+      try {
+        await this._reduceSenderBalance(account, message)
+      } catch (e) {
+        errorMessage = e
+      }
+    }
+    let toAccount = await this.stateManager.getAccount(message.to)
+    if (!toAccount) toAccount = new Account()
+    if (!message.delegatecall) {
+      try {
+        await this._addToBalance(toAccount, message)
+      } catch (e) {
+        errorMessage = e
+      }
+    }
+    await this._loadCode(message)
+    const code = message.code
+    if (!code || (typeof code !== 'function' && code.length === 0) || errorMessage !== undefined) {
+      const earlyResult = {
+        gasRefund: message.gasRefund,
+        executionGasUsed: message.gasLimit - gasLimit,
+        exceptionError: errorMessage,
+        returnValue: new Uint8Array(0),
+        logs: undefined,
+      }
+      return { execResult: earlyResult }
+    }
+    let result: ExecResult
+    if (message.isCompiled) {
+      result = await this.runPrecompile(message.code, message.data, gasLimit)
+      result.gasRefund = message.gasRefund
+    } else {
+      const copy = Object.assign({ codeAddress: message.codeAddress }, message, { gasLimit }) as CallMessage
+      result = (await this.runInterpreter(copy, { initialLogs: undefined })) as ExecResult
+    }
+    if (message.depth === 0) this.postMessageCleanup()
+    result.executionGasUsed += message.gasLimit - gasLimit
+    return { execResult: result }
+  }
+}
+
+function patchExecuteCall(evm: EVM): void {
+  const e = evm as unknown as CallInternals
+  if (Object.prototype.hasOwnProperty.call(e, '_executeCall')) return
+  const original = (Object.getPrototypeOf(e) as CallInternals)._executeCall
+  if (hash16(original) !== SOURCE_HASHES.executeCall) return
+  e._executeCall = makeFastExecuteCall(original)
+  fastPathStats.executeCallPatched = true
+}
+
+// ----------------------------------------------------------------------------------------------
 // Patch 2: Common memo.
 
 function memoiseCommon(common: Common): void {
@@ -919,5 +1024,6 @@ export function enableFastPath(evm: EVM, interpreterPrototype: object): void {
   }
   memoiseCommon(evm.common)
   patchRunInterpreter(evm, interpreterPrototype)
+  patchExecuteCall(evm)
   FASTPATH_EVMS.add(evm)
 }

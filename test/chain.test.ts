@@ -378,6 +378,7 @@ describe('chain', () => {
     expect(fastPathStats.loopPatched).toBe(true)
     expect(fastPathStats.fastRuns).toBeGreaterThan(runs0)
     expect(fastPathStats.runInterpreterPatched).toBe(true)
+    expect(fastPathStats.executeCallPatched).toBe(true)
     expect(fastPathStats.keccakCacheHits).toBeGreaterThan(keccakHits0)
     expect(fastPathStats.syncSloads).toBeGreaterThan(sloads0)
     expect(fastPathStats.syncSstores).toBeGreaterThan(sstores0)
@@ -495,17 +496,27 @@ describe('chain', () => {
       fc.record({ k: fc.constant<'sload'>('sload'), slot: fc.nat(2) }),
       fc.record({ k: fc.constant<'log'>('log'), topics: fc.nat(4), len: fc.nat(70) }),
       fc.record({ k: fc.constant<'cdcopy'>('cdcopy'), len: fc.nat(90) }),
+      // To the identity precompile, to an account without code, or to itself (a nested frame that
+      // runs the same code with the warm slots of its parent); value from the contract's balance,
+      // which some cases do not have.
+      fc.record({ k: fc.constant<'tstore'>('tstore'), slot: fc.nat(1), v: fc.nat(2) }),
+      fc.record({ k: fc.constant<'tload'>('tload'), slot: fc.nat(1) }),
+      fc.record({ k: fc.constant<'call'>('call'), to: fc.constantFrom(0x04, 0xee, 0xc0), value: fc.nat(2), gas: fc.constantFrom(0, 3000, 30_000) }),
     )
     const sloads0 = fastPathStats.syncSloads
     const sstores0 = fastPathStats.syncSstores
     const outcomes = new Set<string>()
     type Case = {
       pre: [number, number, number]
+      balance: number
       ops: (
         | { k: 'sstore'; slot: number; v: number }
         | { k: 'sload'; slot: number }
         | { k: 'log'; topics: number; len: number }
         | { k: 'cdcopy'; len: number }
+        | { k: 'call'; to: number; value: number; gas: number }
+        | { k: 'tstore'; slot: number; v: number }
+        | { k: 'tload'; slot: number }
       )[]
       returnLength: number
       calldata: number[]
@@ -517,6 +528,7 @@ describe('chain', () => {
       fc.asyncProperty(
         fc.record({
           pre: fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2)),
+          balance: fc.nat(3),
           ops: fc.array(op, { minLength: 1, maxLength: 8 }),
           returnLength: fc.nat(100),
           calldata: fc.array(fc.nat(255), { maxLength: 40 }),
@@ -525,7 +537,7 @@ describe('chain', () => {
           isStatic: fc.boolean(),
           revert: fc.boolean(),
         }),
-        async ({ pre, ops, returnLength, calldata, gasLimit, isStatic, revert }) => {
+        async ({ pre, balance, ops, returnLength, calldata, gasLimit, isStatic, revert }) => {
           const code: number[] = []
           for (const o of ops) {
             if (o.k === 'sstore') code.push(0x60, o.v, 0x60, o.slot, 0x55)
@@ -533,7 +545,14 @@ describe('chain', () => {
             else if (o.k === 'log') {
               for (let t = 0; t < o.topics; t++) code.push(0x60, 0x11 * (t + 1))
               code.push(0x60, o.len, 0x5f, 0xa0 + o.topics) // LOGn(offset 0, len, topics...)
-            } else code.push(0x60, o.len, 0x5f, 0x60, 0x40, 0x37) // CALLDATACOPY(0x40, 0, len)
+            } else if (o.k === 'cdcopy') code.push(0x60, o.len, 0x5f, 0x60, 0x40, 0x37) // CALLDATACOPY(0x40, 0, len)
+            else if (o.k === 'tstore') code.push(0x60, o.v, 0x60, o.slot, 0x5d)
+            else if (o.k === 'tload') code.push(0x60, o.slot, 0x5c, 0x5f, 0x52) // TLOAD, MSTORE at 0
+            else {
+              // CALL(gas, to, value, in 0..32, out 0x60..0x80), then the success flag to memory 0x20
+              const to = o.to === 0xc0 ? [0x73, ...contract.bytes] : [0x60, o.to]
+              code.push(0x60, 0x20, 0x60, 0x60, 0x60, 0x20, 0x5f, 0x60, o.value, ...to, 0x61, o.gas >> 8, o.gas & 0xff, 0xf1, 0x60, 0x20, 0x52)
+            }
           }
           code.push(0x60, returnLength, 0x5f, revert ? 0xfd : 0xf3)
           const seen: unknown[] = []
@@ -541,6 +560,7 @@ describe('chain', () => {
             const sm = evm.stateManager
             await sm.putAccount(caller, new Account(0n, 10n ** 18n))
             await sm.putCode(contract, Uint8Array.from(code))
+            await sm.modifyAccountFields(contract, { balance: BigInt(balance) })
             for (const [slot, v] of pre.entries()) if (v !== 0) await sm.putStorage(contract, slotKey(slot), word(v))
             const r = await evm.runCall({ caller, origin: caller, to: contract, gasLimit, isStatic, data: Uint8Array.from(calldata) })
             await evm.journal.cleanup()
@@ -570,6 +590,7 @@ describe('chain', () => {
         examples: [4416n, 4417n, 4418n].map((gasLimit): [Case] => [
           {
             pre: [1, 0, 0],
+            balance: 0,
             ops: [
               { k: 'sload', slot: 0 },
               { k: 'sstore', slot: 0, v: 1 },
