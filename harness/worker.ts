@@ -11,7 +11,10 @@ process.on('message', async (m: { type: string; job?: ChunkJob }) => {
     return
   }
   if (m.type === 'exit') {
-    process.disconnect()
+    // Not synchronously: an 'exit' that was queued while this module loaded is delivered from
+    // inside Node's own flush of queued messages, which then touches the channel that
+    // disconnect() has just removed (a TypeError and exit code 1).
+    setImmediate(() => process.disconnect())
     return
   }
   if (m.type !== 'chunk' || !m.job) return

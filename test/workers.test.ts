@@ -1,7 +1,9 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
+import { forkTypeScript } from '../harness/fork.ts'
 import { runTargets, type RunTarget } from '../harness/run.ts'
 
 // Campaign chunks are dealt to child processes and committed in order; a chunk run ahead on a wrong
@@ -47,3 +49,23 @@ test('a campaign cut short by its time limit says so in the JSON and pretty repo
   expect(toJsonTarget({ ...res, stored: [] }).interrupted).toBe('time limit reached')
   expect(formatCampaign(res)).toContain('stopped early (time limit reached)')
 }, 60_000)
+
+// Worker processes run one pre-built module of vaultcheck's sources, not each file under tsx's
+// loader (which cost ~0.7 s per worker start); its name follows its content, so an edit to any
+// source it contains gives a new file rather than stale code.
+test('workers start from a bundle of the current sources', async () => {
+  const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'harness', 'worker.ts')
+  const child = forkTypeScript(worker)
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  child.send({ type: 'exit' })
+  expect(await exited).toBe(0)
+  const script = child.spawnargs.find((a) => a.includes('.bundle-worker-'))
+  expect(script).toBeDefined()
+  expect(child.spawnargs).not.toContain('--import')
+  const text = fs.readFileSync(script!, 'utf8')
+  // The bundle holds this checkout's sources: a marker from each of the three source folders.
+  expect(text).toContain('var ChunkRunner = class')
+  expect(text).toContain('async function runChunk')
+  expect(text).toContain('// model/')
+  expect(path.basename(script!)).toMatch(/^\.bundle-worker-[0-9a-f]{16}\.mjs$/)
+})
