@@ -821,25 +821,35 @@ function makeFastRunInterpreter(Interpreter: InterpreterCtor, original: EvmInter
     }
     message.accessWitness?.commit()
     const finalResult = result
-    return {
-      ...finalResult,
-      // Same value and key order as 10.1.3's eager `runState: {...}`; computed on first read.
-      get runState() {
-        const v = { ...interpreterRes.runState, ...finalResult, ...interpreter._env }
-        Object.defineProperty(this, 'runState', { value: v, writable: true, enumerable: true, configurable: true })
-        return v
-      },
-      set runState(v: unknown) {
-        Object.defineProperty(this, 'runState', { value: v, writable: true, enumerable: true, configurable: true })
-      },
-      exceptionError: interpreterRes.exceptionError,
-      gas: interpreterRes.runState?.gasLeft,
-      executionGasUsed: gasUsed,
-      gasRefund: interpreterRes.runState.gasRefund,
-      stateGasSpilled: interpreterRes.runState.stateGasSpilled,
-      returnValue: finalResult.returnValue ?? new Uint8Array(0),
-    }
+    // Same keys, values and order as 10.1.3's eager `runState: {...}`; runState computed on first
+    // read. Shared accessor functions (the thunk hides in a non-enumerable symbol property): an
+    // object literal with its own getter and setter after a spread was built in dictionary mode,
+    // and those objects were a third of what survived young-generation collections.
+    const out = { ...finalResult } as Record<PropertyKey, unknown>
+    Object.defineProperty(out, RUN_STATE_THUNK, { value: () => ({ ...interpreterRes.runState, ...finalResult, ...interpreter._env }) })
+    Object.defineProperty(out, 'runState', LAZY_RUN_STATE)
+    out.exceptionError = interpreterRes.exceptionError
+    out.gas = interpreterRes.runState?.gasLeft
+    out.executionGasUsed = gasUsed
+    out.gasRefund = interpreterRes.runState.gasRefund
+    out.stateGasSpilled = interpreterRes.runState.stateGasSpilled
+    out.returnValue = finalResult.returnValue ?? new Uint8Array(0)
+    return out
   }
+}
+
+const RUN_STATE_THUNK = Symbol('runState thunk')
+const LAZY_RUN_STATE: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: Record<PropertyKey, unknown>) {
+    const v = (this[RUN_STATE_THUNK] as () => unknown)()
+    Object.defineProperty(this, 'runState', { value: v, writable: true, enumerable: true, configurable: true })
+    return v
+  },
+  set(this: object, v: unknown) {
+    Object.defineProperty(this, 'runState', { value: v, writable: true, enumerable: true, configurable: true })
+  },
 }
 
 function patchRunInterpreter(evm: EVM, interpreterPrototype: object): void {
