@@ -59,8 +59,8 @@
  *     @ethereumjs/evm or /vm 10.1.3 reads `execResult.runState` (grepped: only runCode's callers
  *     do, e.g. createChain's probe), so `fastRunInterpreter` (a copy of 10.1.3's method) builds the
  *     same object on first access instead, through an enumerable getter that then replaces itself
- *     with the data property. Installed on the EVM instance (not the prototype) only if the
- *     method's source hashes to the reviewed value.
+ *     with the data property (shared accessor functions: see LAZY_RUN_STATE). Installed on the
+ *     EVM instance (not the prototype) only if the method's source hashes to the reviewed value.
  *
  *  6. SLOAD and SSTORE went through the async `runStep`: their gas handlers and handlers each
  *     padded the key into 32 bytes, the journal, the original-storage cache and the state manager
