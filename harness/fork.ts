@@ -19,7 +19,9 @@ const STALE_MS = 60 * 60 * 1000
 
 const bundles = new Map<string, string | undefined>()
 
-export function forkTypeScript(file: string): ChildProcess {
+/** Starts a worker script of harness/ (e.g. 'worker.ts') in a child process with an IPC channel. */
+export function forkWorker(name: string): ChildProcess {
+  const file = path.join(HARNESS, name)
   const bundle = bundleFor(file)
   const stdio: ('ignore' | 'inherit' | 'ipc')[] = ['ignore', 'inherit', 'inherit', 'ipc']
   if (bundle !== undefined) return fork(bundle, [], { execArgv: [], stdio })

@@ -10,10 +10,9 @@
  * (harness/mutate-worker.ts), each with a small budget that stops at the first failed property.
  */
 import type { ChildProcess } from 'node:child_process'
-import { forkTypeScript } from './fork.ts'
+import { forkWorker } from './fork.ts'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Kind } from '../properties/types.ts'
 import { KINDS } from '../properties/types.ts'
 import { PACKAGE_ROOT, REFERENCE_VAULTS } from './bundled.ts'
@@ -538,8 +537,7 @@ class WorkerPool {
   constructor(private readonly timeoutMs: number) {}
 
   private spawn(): ChildProcess {
-    const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'mutate-worker.ts')
-    const child = forkTypeScript(worker)
+    const child = forkWorker('mutate-worker.ts')
     this.all.add(child)
     child.on('exit', () => this.all.delete(child))
     return child

@@ -2,10 +2,9 @@
  * `vaultcheck run` as a library function: replay stored failures first, explore, store what is
  * new, write reproducers, and say what happened. The CLI only parses arguments around it.
  */
-import { forkTypeScript } from './fork.ts'
+import { forkWorker } from './fork.ts'
 import { ChunkRunner, type ChunkJob, type Progress } from './chunk-runner.ts'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Kind } from '../properties/types.ts'
 import { ChunkLedger, chunkPlan, interruption, mergeChunks, resolveOptions, selectProperties, type CampaignOptions, type ChunkOutcome } from './campaign.ts'
 import { listFailures, saveFailure, toStoredFailure, type StoredFailure } from './failures.ts'
@@ -163,15 +162,16 @@ type PooledCampaign = {
 }
 
 /**
- * `--workers n`: chunks of every campaign are dealt to n child processes. A chunk's result depends
- * on the properties still enabled when it starts, known for sure only once every earlier chunk is
- * committed; a worker that would idle runs the next chunk on the best guess (no new failures), and
- * a chunk whose guess was wrong runs again. Without failures nothing is ever re-run; either way the
- * committed chunks are the ones one process would have run, so the result is the same.
+ * `--workers n`: chunks of every campaign are dealt to n workers, this process and n-1 children.
+ * A chunk's result depends on the properties still enabled when it starts, known for sure only
+ * once every earlier chunk is committed; a worker that would idle runs the next chunk on the best
+ * guess (no new failures), and a chunk whose guess was wrong runs again. Without failures nothing
+ * is ever re-run; either way the committed chunks are the ones one process would have run, so the
+ * result is the same.
  */
 async function runPooled(p: RunParams, stats: PoolStats): Promise<(TargetOutcome | undefined)[]> {
   // This process is one of the workers: its core would idle otherwise, and it is loaded already.
-  // Children start first: their start-up (tsx, module loading) overlaps the parent's preparation.
+  // Children start first: their start-up (module loading) overlaps the parent's preparation.
   const children: PoolWorker[] = [
     ...Array.from({ length: Math.max(1, (p.workers ?? 1) - 1) }, () => new ChildWorker(p.options.signal)),
     new LocalWorker(p.options.signal),
@@ -326,7 +326,7 @@ class LocalWorker implements PoolWorker {
 
 /**
  * A long-lived child process running chunks one after another; it keeps each target deployed, so
- * tsx start-up, JIT warm-up and deployment are paid once per worker and target, not per chunk.
+ * start-up, JIT warm-up and deployment are paid once per worker and target, not per chunk.
  */
 class ChildWorker implements PoolWorker {
   private readonly child
@@ -334,8 +334,7 @@ class ChildWorker implements PoolWorker {
   private exited = false
 
   constructor(signal?: AbortSignal) {
-    const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts')
-    this.child = forkTypeScript(worker)
+    this.child = forkWorker('worker.ts')
     const onAbort = () => {
       if (!this.exited) this.child.send({ type: 'abort' })
     }

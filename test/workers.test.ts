@@ -1,9 +1,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
-import { forkTypeScript } from '../harness/fork.ts'
+import { forkWorker } from '../harness/fork.ts'
 import { runTargets, type RunTarget } from '../harness/run.ts'
 
 // Campaign chunks are dealt to child processes and committed in order; a chunk run ahead on a wrong
@@ -54,8 +53,7 @@ test('a campaign cut short by its time limit says so in the JSON and pretty repo
 // loader (which cost ~0.7 s per worker start); its name follows its content, so an edit to any
 // source it contains gives a new file rather than stale code.
 test('workers start from a bundle of the current sources', async () => {
-  const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'harness', 'worker.ts')
-  const child = forkTypeScript(worker)
+  const child = forkWorker('worker.ts')
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
   child.send({ type: 'exit' })
   expect(await exited).toBe(0)
