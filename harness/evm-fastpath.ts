@@ -274,20 +274,19 @@ const SYNC_GAS: Record<number, SyncGas> = {
     if (dataLength !== BIGINT_0) gas += common.param('copyGas') * divCeil(dataLength, BIGINT_32)
     return gas
   },
-  // RETURN, REVERT
-  0xf3: (rs, gas, common) => {
-    const [offset, length] = rs.stack.peek(2)
-    return gas + subMemUsage(rs, offset, length, common)
-  },
-  0xfd: (rs, gas, common) => {
-    const [offset, length] = rs.stack.peek(2)
-    return gas + subMemUsage(rs, offset, length, common)
-  },
+  0xf3: returnGas,
+  0xfd: returnGas,
   0xa0: logGas,
   0xa1: logGas,
   0xa2: logGas,
   0xa3: logGas,
   0xa4: logGas,
+}
+
+/** RETURN's and REVERT's shared gas handler (one function in opcodes/gas.js too). */
+function returnGas(rs: RunState, gas: bigint, common: Common): bigint {
+  const [offset, length] = rs.stack.peek(2)
+  return gas + subMemUsage(rs, offset, length, common)
 }
 
 /** LOG0..LOG4's shared gas handler. */
@@ -392,7 +391,7 @@ function planFor(opcodeMap: OpEntry[], common: Common): Plan {
     EVM_VERSION_REVIEWED &&
     common.isActivatedEIP(2929) &&
     !common.isActivatedEIP(8038) &&
-    common.hardfork() !== Hardfork.Constantinople &&
+    // From Istanbul on (which also rules out Constantinople's EIP-1283 rule): EIP-2200.
     common.gteHardfork(Hardfork.Istanbul)
   ) {
     plan.mode[0x55] = 3
