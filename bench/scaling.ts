@@ -39,11 +39,12 @@ for (const w of workloads) {
     const out = await runTargets({ targets: w.targets, root, options: { runs, seed: 1 }, workers, store: false })
     const s = (performance.now() - t0) / 1000
     const used = process.cpuUsage(cpu)
+    const cores = (used.user + used.system) / 1e6 / s
     const json = strip(out.results)
     if (workers === 1) {
       base = s
       reference = json
-      busyOne = Math.max(busyOne, (used.user + used.system) / 1e6 / s)
+      busyOne = Math.max(busyOne, cores)
     }
     rows.push([
       w.name,
@@ -51,7 +52,7 @@ for (const w of workloads) {
       fmtN(s, 2),
       `${fmtN(base / s, 2)}x`,
       // Only measurable in-process: children's CPU is not this process's.
-      workers === 1 ? `${fmtN((used.user + used.system) / 1e6 / s, 2)} cores` : '',
+      workers === 1 ? `${fmtN(cores, 2)} cores` : '',
       out.pool ? `${out.pool.chunks} (${out.pool.reruns})` : '',
       json === reference ? 'yes' : 'NO',
     ])

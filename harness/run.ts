@@ -158,6 +158,7 @@ type PooledCampaign = {
   next: number
   started?: number
   progress: Map<number, Progress>
+  onProgress: CampaignOptions['onRun']
   finished: boolean
 }
 
@@ -193,7 +194,7 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
     const stored = await replayStored(p.root, loaded, options)
     const { enabled: defs, skipped } = selectProperties(loaded.kind, options)
     const ledger = new ChunkLedger(chunkPlan(resolveOptions(options).runs), defs.map((d) => d.id), options.stopOnFirstFailure)
-    campaigns.push({ spec, loaded, options, stored, defs, skipped, ledger, ahead: new Map(), running: new Set(), again: new Set(), next: 0, progress: new Map(), finished: false })
+    campaigns.push({ spec, loaded, options, stored, defs, skipped, ledger, ahead: new Map(), running: new Set(), again: new Set(), next: 0, progress: new Map(), onProgress: progressOptions(p, spec), finished: false })
   }
   const results: (TargetOutcome | undefined)[] = new Array(p.targets.length)
   let failure: Error | undefined
@@ -226,7 +227,7 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
       actions += x.actions
       failures += x.failures
     }
-    progressOptions(p, c.spec)?.({ runs, actions, failures })
+    c.onProgress?.({ runs, actions, failures })
   }
 
   /** The next chunk to run, with the properties it should start with. */
