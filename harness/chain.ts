@@ -580,6 +580,25 @@ class LocalChain implements Chain {
   }
 }
 
+/**
+ * The chain's EVM: with the fast path, the journaled state manager (state.ts) and the patches of
+ * evm-fastpath.ts; without it, the stock ethereumjs set-up (SimpleStateManager) that the
+ * equivalence tests and the bench compare against.
+ */
+export async function createChainEvm(evmVersion: EvmVersion, fast: boolean): Promise<{ evm: EVM; sm: JournaledStateManager | SimpleStateManager }> {
+  const common = new Common({ chain: Mainnet, hardfork: toHardfork(evmVersion) as Hardfork })
+  const sm = fast ? new JournaledStateManager({ common }) : new SimpleStateManager({ common })
+  const evm = await createEVM({ common, stateManager: sm })
+  if (fast) {
+    // The Interpreter class is not exported; take its prototype from a trivial run (see evm-fastpath.ts).
+    const probe = (await evm.runCode({ code: Uint8Array.of(0x00), gasLimit: 100n })) as { runState?: { interpreter?: object } }
+    const interpreter = probe.runState?.interpreter
+    if (interpreter === undefined) throw new HarnessError('Could not find the ethereumjs Interpreter to enable the fast path')
+    enableFastPath(evm, Object.getPrototypeOf(interpreter) as object)
+  }
+  return { evm, sm }
+}
+
 export async function createChain(options: ChainOptions = {}): Promise<Chain> {
   const evmVersion = options.evmVersion ?? DEFAULT_EVM_VERSION
   const gasCap = options.gasCap ?? DEFAULT_GAS_CAP
@@ -594,20 +613,7 @@ export async function createChain(options: ChainOptions = {}): Promise<Chain> {
     seen.add(n)
   }
 
-  const common = new Common({ chain: Mainnet, hardfork: toHardfork(evmVersion) as Hardfork })
-  // The journaled state manager (state.ts) goes with the fast path: `fastPath: false` is the stock
-  // ethereumjs set-up the equivalence test and the bench compare against.
-  const fast = options.fastPath !== false
-  const sm = fast ? new JournaledStateManager({ common }) : new SimpleStateManager({ common })
-  const evm = await createEVM({ common, stateManager: sm })
-  if (fast) {
-    // The Interpreter class is not exported; take its prototype from a trivial run (see evm-fastpath.ts).
-    const probe = (await evm.runCode({ code: Uint8Array.of(0x00), gasLimit: 100n })) as { runState?: { interpreter?: object } }
-    const interpreter = probe.runState?.interpreter
-    if (interpreter === undefined) throw new HarnessError('Could not find the ethereumjs Interpreter to enable the fast path')
-    enableFastPath(evm, Object.getPrototypeOf(interpreter) as object)
-  }
-
+  const { evm, sm } = await createChainEvm(evmVersion, options.fastPath !== false)
   const actors: Record<string, Address> = {}
   for (const name of actorNames) actors[name] = actorAddress(name)
   const chain = new LocalChain({ evm, sm, evmVersion, gasCap, actors })
