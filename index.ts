@@ -2,19 +2,19 @@
  * vaultcheck's public API. Everything a user may import is listed here by name; a test pins the
  * list so that any change to it is a visible diff.
  */
-export { runSuite, replay } from './harness/suite.ts'
-export type { SuiteResult, ReplayInput, ReplayResult } from './harness/suite.ts'
-export { runCampaign, DEFAULT_CAMPAIGN } from './harness/campaign.ts'
-export type { CampaignOptions, CampaignResult, Counterexample, PropertyResult } from './harness/campaign.ts'
-export { loadTarget, bytecodeHash } from './harness/target.ts'
-export type { TargetSpec, LoadedTarget } from './harness/target.ts'
-export { compile, getArtifact, compilerVersion } from './harness/compile.ts'
-export type { Artifact, CompileOutput, CompileParams } from './harness/compile.ts'
-export { createChain } from './harness/chain.ts'
-export type { Chain, ChainOptions, CallResult } from './harness/chain.ts'
-export { decodeRevert, formatRevert } from './harness/revert.ts'
-export type { RevertReason } from './harness/revert.ts'
-export { formatCampaign, formatCounterexample } from './harness/report.ts'
+export { runSuite, replay } from './runner/suite.ts'
+export type { SuiteResult, ReplayInput, ReplayResult } from './runner/suite.ts'
+export { runCampaign, DEFAULT_CAMPAIGN } from './engine/campaign.ts'
+export type { CampaignOptions, CampaignResult, Counterexample, PropertyResult } from './engine/campaign.ts'
+export { loadTarget, bytecodeHash } from './engine/target.ts'
+export type { TargetSpec, LoadedTarget } from './engine/target.ts'
+export { compile, getArtifact, compilerVersion } from './evm/compile.ts'
+export type { Artifact, CompileOutput, CompileParams } from './evm/compile.ts'
+export { createChain } from './evm/chain.ts'
+export type { Chain, ChainOptions, CallResult } from './evm/chain.ts'
+export { decodeRevert, formatRevert } from './evm/revert.ts'
+export type { RevertReason } from './evm/revert.ts'
+export { formatCampaign, formatCounterexample } from './report/format.ts'
 export {
   VaultcheckError,
   CompileError,
@@ -25,9 +25,9 @@ export {
   ConfigError,
   TargetShapeError,
   HarnessError,
-} from './harness/errors.ts'
+} from './evm/errors.ts'
 export { PROPERTIES, propertiesOf, propertyById } from './properties/registry.ts'
-export type { Kind, PropertyDef } from './properties/types.ts'
-export { PropertyViolation, KINDS } from './properties/types.ts'
-export { DEFAULT_EVM_VERSION } from './harness/evm-version.ts'
-export type { EvmVersion } from './harness/evm-version.ts'
+export type { Kind, PropertyDef } from './engine/property.ts'
+export { PropertyViolation, KINDS } from './engine/property.ts'
+export { DEFAULT_EVM_VERSION } from './evm/evm-version.ts'
+export type { EvmVersion } from './evm/evm-version.ts'

@@ -4,10 +4,10 @@
  *
  *   npx tsx bench/check-interval.ts [intervals=0,4,8,16] [runs=40]
  */
-import { REFERENCE_VAULTS } from '../harness/bundled.ts'
-import { runSuite } from '../harness/suite.ts'
+import { REFERENCE_VAULTS } from '../engine/bundled.ts'
+import { runSuite } from '../runner/suite.ts'
 import { FIXTURES } from '../properties/fixtures.ts'
-import { KINDS } from '../properties/types.ts'
+import { KINDS } from '../engine/property.ts'
 
 const intervals = (process.argv[2] ?? '0,4,8,16').split(',').map(Number)
 const runs = Number(process.argv[3] ?? 40)

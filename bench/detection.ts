@@ -11,10 +11,10 @@
  * counterexample over all properties the fixture tripped in that seed, compared with MINIMAL below.
  * Lengths count user and environment actions only, not the `exit probe:` lines of a trace.
  */
-import { runSuite } from '../harness/suite.ts'
-import { loadTarget } from '../harness/target.ts'
+import { runSuite } from '../runner/suite.ts'
+import { loadTarget } from '../engine/target.ts'
 import { FIXTURES } from '../properties/fixtures.ts'
-import type { Kind } from '../properties/types.ts'
+import type { Kind } from '../engine/property.ts'
 import { actionCount, arg, fmtN, fmtS, median, printTable, worst } from './util.ts'
 
 /**

@@ -8,11 +8,11 @@
  * The EVM share is measured by wrapping every method of the chain class in a timer (outermost call
  * only, so a deploy's internal getNonce is not counted twice). Target (issue 7): harness <= 30%.
  */
-import { REFERENCE_VAULTS } from '../harness/bundled.ts'
-import { createChain } from '../harness/chain.ts'
-import { runSuite } from '../harness/suite.ts'
-import { loadTarget } from '../harness/target.ts'
-import { KINDS, type Kind } from '../properties/types.ts'
+import { REFERENCE_VAULTS } from '../engine/bundled.ts'
+import { createChain } from '../evm/chain.ts'
+import { runSuite } from '../runner/suite.ts'
+import { loadTarget } from '../engine/target.ts'
+import { KINDS, type Kind } from '../engine/property.ts'
 import { arg, fmtN, printTable } from './util.ts'
 
 const runs = Number(arg('runs', '40'))

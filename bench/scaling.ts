@@ -8,9 +8,9 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { REFERENCE_VAULTS } from '../harness/bundled.ts'
-import { runTargets, type RunTarget } from '../harness/run.ts'
-import { KINDS } from '../properties/types.ts'
+import { REFERENCE_VAULTS } from '../engine/bundled.ts'
+import { runTargets, type RunTarget } from '../runner/run.ts'
+import { KINDS } from '../engine/property.ts'
 import { arg, fmtN, printTable } from './util.ts'
 
 const runs = Number(arg('runs', '200'))

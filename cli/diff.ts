@@ -16,12 +16,12 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { InvalidArgumentError, Option, type Command } from 'commander'
-import { formatDiff, runDiff, type DiffResult, type ExpectedDifference } from '../harness/diff.ts'
-import { ConfigError, VaultcheckError } from '../harness/errors.ts'
-import { writeAtomic } from '../harness/failures.ts'
-import { failedTarget, toJsonTarget, REPORT_FORMAT } from '../harness/reporters.ts'
-import type { TargetSpec } from '../harness/target.ts'
-import { KINDS, type Kind } from '../properties/types.ts'
+import { formatDiff, runDiff, type DiffResult, type ExpectedDifference } from '../audit/diff.ts'
+import { ConfigError, VaultcheckError } from '../evm/errors.ts'
+import { writeAtomic } from '../report/failures.ts'
+import { failedTarget, toJsonTarget, REPORT_FORMAT } from '../report/reporters.ts'
+import type { TargetSpec } from '../engine/target.ts'
+import { KINDS, type Kind } from '../engine/property.ts'
 
 type DiffFlags = {
   kind: Kind

@@ -10,10 +10,10 @@
  */
 import path from 'node:path'
 import { InvalidArgumentError, Option, type Command } from 'commander'
-import { ConfigError } from '../harness/errors.ts'
-import { writeAtomic } from '../harness/failures.ts'
-import { MUTATION_OPERATORS, formatMutation, mutationJson, runMutation, type MutationOperator } from '../harness/mutate.ts'
-import { KINDS, type Kind } from '../properties/types.ts'
+import { ConfigError } from '../evm/errors.ts'
+import { writeAtomic } from '../report/failures.ts'
+import { MUTATION_OPERATORS, formatMutation, mutationJson, runMutation, type MutationOperator } from '../audit/mutate.ts'
+import { KINDS, type Kind } from '../engine/property.ts'
 
 type MutateFlags = {
   kind: Kind

@@ -1,5 +1,5 @@
 import type fc from 'fast-check'
-import type { ActionSpec, World } from '../harness/engine.ts'
+import type { ActionSpec, World } from '../engine/step.ts'
 
 /**
  * The one command class every kind uses. It carries a *recipe* (actor indexes, amount recipes)

@@ -8,16 +8,17 @@
  * Only the CDP interface is relied on. `totalDebt()` / `totalCollateral()` are read when the vault
  * has them (our reference does) and then held to the same backing promises as the sums they stand for.
  */
+import { propertiesOf } from './registry.ts'
 import fc from 'fast-check'
 import type { Abi, Address } from 'viem'
-import type { Account, ActionSpec, KindDriver, StepContext, World } from '../harness/engine.ts'
-import type { Observation, ReadSpec } from '../harness/observe.ts'
-import { formatRevert } from '../harness/revert.ts'
+import type { Account, ActionSpec, KindDriver, StepContext, World } from '../engine/step.ts'
+import type { Observation, ReadSpec } from '../evm/observe.ts'
+import { formatRevert } from '../evm/revert.ts'
 import * as D from '../model/cdp.ts'
 import * as E from '../model/erc20.ts'
 import { MAX_UINT256, WAD, min } from '../model/math.ts'
 import { type Outcome, mapState } from '../model/outcome.ts'
-import type { AmountRecipe } from './amounts.ts'
+import type { AmountRecipe } from '../engine/amounts.ts'
 import { Action } from './action.ts'
 import {
   actorIndex,
@@ -77,6 +78,7 @@ function hasView(abi: Abi, name: string): boolean {
 
 export const cdpDriver: KindDriver<M> = {
   kind: 'cdp',
+  properties: propertiesOf('cdp'),
 
   async deploy({ chain, vault, mocks, decimals, actors, args }) {
     const from = actors[0].address

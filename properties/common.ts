@@ -4,11 +4,11 @@
  */
 import fc from 'fast-check'
 import type { Abi, Address } from 'viem'
-import type { Account, ActionSpec, StepContext, World } from '../harness/engine.ts'
-import type { Observation, ReadSpec } from '../harness/observe.ts'
-import type { CallResult } from '../harness/chain.ts'
+import type { Account, ActionSpec, StepContext, World } from '../engine/step.ts'
+import type { Observation, ReadSpec } from '../evm/observe.ts'
+import type { CallResult } from '../evm/chain.ts'
 import type { Outcome } from '../model/outcome.ts'
-import { amountRecipe, resolveAmount, type AmountRecipe } from './amounts.ts'
+import { amountRecipe, resolveAmount, type AmountRecipe } from '../engine/amounts.ts'
 import { Action } from './action.ts'
 
 export const MAX_UINT256 = 2n ** 256n - 1n

@@ -1,10 +1,10 @@
-import type { KindDriver } from '../harness/engine.ts'
-import { HarnessError } from '../harness/errors.ts'
+import type { KindDriver } from '../engine/step.ts'
+import { HarnessError } from '../evm/errors.ts'
 import { cdpDriver } from './cdp.ts'
 import { erc4626Driver } from './erc4626.ts'
 import { nativeDriver } from './native.ts'
 import { reserveDriver } from './reserve.ts'
-import type { Kind } from './types.ts'
+import type { Kind } from '../engine/property.ts'
 
 // Drivers are generic over their model type; the registry erases it at this one boundary.
 const DRIVERS: Record<Kind, KindDriver<any>> = {

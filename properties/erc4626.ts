@@ -10,12 +10,13 @@
  * and a synchronous invariant cannot read: every state-changing command is wrapped in {@link Checked},
  * which reads them right after the step.
  */
+import { propertiesOf } from './registry.ts'
 import fc from 'fast-check'
 import type { Address } from 'viem'
-import type { Account, ActionSpec, KindDriver, StepContext, World } from '../harness/engine.ts'
-import type { CallResult } from '../harness/chain.ts'
-import type { Observation, ReadSpec } from '../harness/observe.ts'
-import { formatRevert } from '../harness/revert.ts'
+import type { Account, ActionSpec, KindDriver, StepContext, World } from '../engine/step.ts'
+import type { CallResult } from '../evm/chain.ts'
+import type { Observation, ReadSpec } from '../evm/observe.ts'
+import { formatRevert } from '../evm/revert.ts'
 import * as E from '../model/erc20.ts'
 import * as V from '../model/erc4626.ts'
 import type { Outcome } from '../model/outcome.ts'
@@ -38,8 +39,8 @@ import {
   sumBalances,
   tokenReads,
 } from './common.ts'
-import type { AmountRecipe } from './amounts.ts'
-import { PropertyViolation } from './types.ts'
+import type { AmountRecipe } from '../engine/amounts.ts'
+import { PropertyViolation } from '../engine/property.ts'
 import { mustCall, ok, projectAllowances, recv, syncPulledLedger, syncSupplyLedger } from './reserve.ts'
 
 type M = V.Erc4626State
@@ -189,6 +190,7 @@ async function postStepChecks(w: World<M>): Promise<void> {
 
 export const erc4626Driver: KindDriver<M> = {
   kind: 'erc4626',
+  properties: propertiesOf('erc4626'),
 
   async deploy({ chain, vault, mocks, decimals, actors, args }) {
     const asset = await chain.deploy({ artifact: mocks.MockERC20, args: ['Vault Asset', 'VAS', decimals], from: actors[0].address })

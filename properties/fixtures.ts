@@ -3,7 +3,7 @@
  * proves every fixture trips all of `trips` at the default budget and nothing outside `trips` and
  * `alsoTrips` (and the reference vaults trip none).
  */
-import type { Kind } from './types.ts'
+import type { Kind } from '../engine/property.ts'
 
 export type Fixture = {
   contract: string

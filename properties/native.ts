@@ -3,12 +3,13 @@
  * deposit (payable), withdraw, plain coin sends to the vault (receive() deposits), coin force-fed to
  * the vault without a call (selfdestruct / coinbase), and the wrapper's ERC20 functions.
  */
+import { propertiesOf } from './registry.ts'
 import fc from 'fast-check'
 import { concat, encodeFunctionData, pad, type Address } from 'viem'
-import type { ActionSpec, KindDriver, World } from '../harness/engine.ts'
-import type { CallResult } from '../harness/chain.ts'
-import type { Observation, ReadSpec } from '../harness/observe.ts'
-import { formatRevert } from '../harness/revert.ts'
+import type { ActionSpec, KindDriver, World } from '../engine/step.ts'
+import type { CallResult } from '../evm/chain.ts'
+import type { Observation, ReadSpec } from '../evm/observe.ts'
+import { formatRevert } from '../evm/revert.ts'
 import * as E from '../model/erc20.ts'
 import * as N from '../model/native.ts'
 import type { Outcome } from '../model/outcome.ts'
@@ -41,6 +42,7 @@ const NO_CALL: CallResult = { ok: true, result: undefined, returnData: '0x', log
 
 export const nativeDriver: KindDriver<M> = {
   kind: 'native',
+  properties: propertiesOf('native'),
 
   async deploy({ chain, vault, actors, args }) {
     const address = await chain.deploy({ artifact: vault, args: args ?? [], from: actors[0].address })

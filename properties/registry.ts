@@ -1,4 +1,4 @@
-import type { Kind, PropertyDef } from './types.ts'
+import type { Kind, PropertyDef } from '../engine/property.ts'
 
 const STEP = 'after every step'
 const PROBE = 'exit probe (every checkInterval steps and at the end of every run, in a reverted snapshot)'

@@ -3,12 +3,13 @@
  * depositFor/withdrawTo, the wrapper's ERC20 functions, approvals of the underlying, donations of
  * underlying straight to the vault, and an underlying faucet.
  */
+import { propertiesOf } from './registry.ts'
 import fc from 'fast-check'
 import type { Abi, Address } from 'viem'
-import type { KindDriver, StepInvariant, World } from '../harness/engine.ts'
-import type { Observation } from '../harness/observe.ts'
-import { DeployError } from '../harness/errors.ts'
-import { formatRevert } from '../harness/revert.ts'
+import type { KindDriver, StepInvariant, World } from '../engine/step.ts'
+import type { Observation } from '../evm/observe.ts'
+import { DeployError } from '../evm/errors.ts'
+import { formatRevert } from '../evm/revert.ts'
 import * as E from '../model/erc20.ts'
 import * as R from '../model/reserve.ts'
 import { Action } from './action.ts'
@@ -41,6 +42,7 @@ export const INITIAL_UNDERLYING = 1_000_000n
 
 export const reserveDriver: KindDriver<M> = {
   kind: 'reserve',
+  properties: propertiesOf('reserve'),
 
   async deploy({ chain, vault, mocks, decimals, actors, args }) {
     const underlying = await chain.deploy({ artifact: mocks.MockERC20, args: ['Reserve Asset', 'RSV', decimals], from: actors[0].address })
@@ -297,7 +299,7 @@ export async function wrapperExit<X>(
   p: {
     id: string
     balance: (a: Address) => bigint
-    withdraw: (a: Address, amount: bigint) => Promise<import('../harness/chain.ts').CallResult>
+    withdraw: (a: Address, amount: bigint) => Promise<import('../evm/chain.ts').CallResult>
     received: (pre: Observation, post: Observation, name: string) => bigint
     supplyKey: string
     prefix: string

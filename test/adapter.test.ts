@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
-import { runSuite } from '../harness/suite.ts'
+import { runSuite } from '../runner/suite.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const target = { kind: 'reserve' as const, source: 'test/fixtures/RenamedReserve.sol', contract: 'RenamedReserve', root }

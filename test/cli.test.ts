@@ -154,7 +154,7 @@ describe('vaultcheck run on a vault that keeps its promises', () => {
     const dir = project()
     fs.writeFileSync(
       path.join(dir, 'vaultcheck.config.ts'),
-      `import { defineConfig } from ${JSON.stringify(path.join(ROOT, 'harness', 'config.ts'))}
+      `import { defineConfig } from ${JSON.stringify(path.join(ROOT, 'runner', 'config.ts'))}
 export default defineConfig({
   runs: 6,
   targets: [

@@ -3,9 +3,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { Hardfork } from '@ethereumjs/common'
 import { afterEach, describe, expect, test } from 'vitest'
-import { compile, compilerStats, compilerVersion, findImports, getArtifact } from '../harness/compile.ts'
-import { CompileError, ContractNotFoundError, ImportNotFoundError, SourceNotFoundError } from '../harness/errors.ts'
-import { DEFAULT_EVM_VERSION, toHardfork } from '../harness/evm-version.ts'
+import { compile, compilerStats, compilerVersion, findImports, getArtifact } from '../evm/compile.ts'
+import { CompileError, ContractNotFoundError, ImportNotFoundError, SourceNotFoundError } from '../evm/errors.ts'
+import { DEFAULT_EVM_VERSION, toHardfork } from '../evm/evm-version.ts'
 
 const NODE_MODULES = path.resolve('node_modules')
 

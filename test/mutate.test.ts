@@ -4,8 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { compile } from '../harness/compile.ts'
-import { applyMutant, generateMutants, literalValue, runMutation, type Mutant } from '../harness/mutate.ts'
+import { compile } from '../evm/compile.ts'
+import { applyMutant, generateMutants, literalValue, runMutation, type Mutant } from '../audit/mutate.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = path.join(ROOT, 'cli', 'bin.mjs')

@@ -1,16 +1,16 @@
 /**
- * The observation lens (harness/observe.ts + contracts/harness/Multiread.sol) must read exactly
+ * The observation lens (evm/observe.ts + contracts/harness/Multiread.sol) must read exactly
  * what direct `chain.read` calls read: checked after every step of real campaigns on each kind's
  * reference vault and on a buggy fixture, and on the failure paths.
  */
 import type { Abi, Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { REFERENCE_VAULTS, mockArtifacts } from '../harness/bundled.ts'
-import { createChain, type Chain } from '../harness/chain.ts'
-import { TargetShapeError } from '../harness/errors.ts'
-import { ObservationPlan, type Observation, type ReadSpec } from '../harness/observe.ts'
-import { runSuite } from '../harness/suite.ts'
-import type { Kind } from '../properties/types.ts'
+import { REFERENCE_VAULTS, mockArtifacts } from '../engine/bundled.ts'
+import { createChain, type Chain } from '../evm/chain.ts'
+import { TargetShapeError } from '../evm/errors.ts'
+import { ObservationPlan, type Observation, type ReadSpec } from '../evm/observe.ts'
+import { runSuite } from '../runner/suite.ts'
+import type { Kind } from '../engine/property.ts'
 
 async function direct(chain: Chain, specs: readonly ReadSpec[]): Promise<Observation> {
   const out: Observation = {}

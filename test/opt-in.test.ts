@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { runSuite } from '../harness/suite.ts'
+import { runSuite } from '../runner/suite.ts'
 
 // ERC4626-RND-004 is stricter than EIP-4626: correct vaults (ours, OpenZeppelin's) mint zero shares
 // for a dust deposit once the share price is above one. Off by default, it must bite when enabled.

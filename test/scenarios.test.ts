@@ -6,9 +6,9 @@
  */
 import type { Abi, Address } from 'viem'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { bundledArtifact } from '../harness/bundled.ts'
-import type { Artifact } from '../harness/compile.ts'
-import { createChain, type Chain } from '../harness/chain.ts'
+import { bundledArtifact } from '../engine/bundled.ts'
+import type { Artifact } from '../evm/compile.ts'
+import { createChain, type Chain } from '../evm/chain.ts'
 import * as C from '../model/cdp.ts'
 import * as E from '../model/erc20.ts'
 import * as V from '../model/erc4626.ts'

@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { expect, test } from 'vitest'
-import { readFailure, saveFailure, toStoredFailure } from '../harness/failures.ts'
-import { replay, runSuite } from '../harness/suite.ts'
+import { readFailure, saveFailure, toStoredFailure } from '../report/failures.ts'
+import { replay, runSuite } from '../runner/suite.ts'
 
 // CdpBorrowChecksOldPosition checks health before adding the new debt, so a borrow from an empty
 // position already breaks the ratio: one action. fast-check finds it inside an `open` command

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describeVault } from '../harness/vitest.ts'
+import { describeVault } from '../runner/vitest.ts'
 
 // OpenZeppelin 5's vaults, compiled from node_modules through an import: vaults not written here.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')

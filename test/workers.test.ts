@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { expect, test } from 'vitest'
-import { forkWorker } from '../harness/fork.ts'
-import { runTargets, type RunTarget } from '../harness/run.ts'
+import { forkWorker } from '../engine/fork.ts'
+import { runTargets, type RunTarget } from '../runner/run.ts'
 
 // Campaign chunks are dealt to child processes and committed in order; a chunk run ahead on a wrong
 // guess (a property failed in an earlier chunk) runs again. Whatever the worker count, the report
@@ -39,9 +39,9 @@ test('results are identical for 1 and 3 workers, also when chunks run ahead of a
 }, 240_000)
 
 test('a campaign cut short by its time limit says so in the JSON and pretty reports', async () => {
-  const { runSuite } = await import('../harness/suite.ts')
-  const { toJsonTarget } = await import('../harness/reporters.ts')
-  const { formatCampaign } = await import('../harness/report.ts')
+  const { runSuite } = await import('../runner/suite.ts')
+  const { toJsonTarget } = await import('../report/reporters.ts')
+  const { formatCampaign } = await import('../report/format.ts')
   const res = await runSuite({ kind: 'native', contract: 'NativeVault' }, { runs: 100_000, timeLimitMs: 300 })
   expect(res.interrupted).toBe('time limit reached')
   expect(res.stats.runs).toBeLessThan(100_000)
@@ -53,7 +53,7 @@ test('a campaign cut short by its time limit says so in the JSON and pretty repo
 // loader (which cost ~0.7 s per worker start); its name follows its content, so an edit to any
 // source it contains gives a new file rather than stale code.
 test('workers start from a bundle of the current sources', async () => {
-  const child = forkWorker('worker.ts')
+  const child = forkWorker(new URL('../runner/worker.ts', import.meta.url))
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
   child.send({ type: 'exit' })
   expect(await exited).toBe(0)

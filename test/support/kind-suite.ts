@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest'
-import { REFERENCE_VAULTS } from '../../harness/bundled.ts'
-import { formatCampaign } from '../../harness/report.ts'
-import { runSuite } from '../../harness/suite.ts'
-import { describeVault } from '../../harness/vitest.ts'
+import { REFERENCE_VAULTS } from '../../engine/bundled.ts'
+import { formatCampaign } from '../../report/format.ts'
+import { runSuite } from '../../runner/suite.ts'
+import { describeVault } from '../../runner/vitest.ts'
 import { fixturesOf } from '../../properties/fixtures.ts'
-import type { Kind } from '../../properties/types.ts'
+import type { Kind } from '../../engine/property.ts'
 
 /**
  * The acceptance tests of one kind: its reference vault keeps every promise at the default budget,

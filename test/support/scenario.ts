@@ -14,8 +14,8 @@
  */
 import { expect } from 'vitest'
 import type { Address, Hex } from 'viem'
-import type { CallResult, Chain, RawCallResult } from '../../harness/chain.ts'
-import { formatRevert } from '../../harness/revert.ts'
+import type { CallResult, Chain, RawCallResult } from '../../evm/chain.ts'
+import { formatRevert } from '../../evm/revert.ts'
 import type { Outcome } from '../../model/outcome.ts'
 
 /** Named values: `{ 'vault.balanceOf(alice)': 5n, ... }`, so a toEqual diff names what differs. */

@@ -5,10 +5,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Kind } from '../properties/types.ts'
-import { compile, getArtifact, type Artifact, type CompileOutput } from './compile.ts'
-import type { MockArtifacts } from './engine.ts'
-import type { EvmVersion } from './evm-version.ts'
+import type { Kind } from './property.ts'
+import { compile, getArtifact, type Artifact, type CompileOutput } from '../evm/compile.ts'
+import type { MockArtifacts } from './step.ts'
+import type { EvmVersion } from '../evm/evm-version.ts'
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 

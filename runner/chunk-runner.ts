@@ -3,9 +3,9 @@
  * itself: targets are loaded and deployed once per process and kept for their next chunks.
  */
 import { driverFor } from '../properties/drivers.ts'
-import { prepareCampaign, runChunk, type CampaignOptions, type ChunkOutcome } from './campaign.ts'
+import { prepareCampaign, runChunk, type CampaignOptions, type ChunkOutcome } from '../engine/campaign.ts'
 import type { RunTarget } from './run.ts'
-import { loadTarget } from './target.ts'
+import { loadTarget } from '../engine/target.ts'
 
 export type ChunkJob = { root: string; target: RunTarget; options: CampaignOptions; index: number; enabled: string[]; started: number }
 export type Progress = { runs: number; actions: number; failures: number }

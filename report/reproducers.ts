@@ -6,11 +6,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { PACKAGE_ROOT, compileBundled } from './bundled.ts'
+import { PACKAGE_ROOT, compileBundled } from '../engine/bundled.ts'
 import { writeAtomic, type StoredFailure } from './failures.ts'
 import { renderFoundryReproducer, renderFoundryToml, standardRemaps } from './foundry.ts'
-import { replay } from './suite.ts'
-import { loadTarget, type TargetSpec } from './target.ts'
+import { replayTarget } from '../engine/suite.ts'
+import { driverFor } from '../properties/drivers.ts'
+import { loadTarget, type TargetSpec } from '../engine/target.ts'
 
 const INDEX = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'index.ts')
 
@@ -43,7 +44,7 @@ async function writeFoundryReproducer(root: string, dir: string, base: string, f
   try {
     const projectRoot = path.resolve(spec.root ?? root)
     const target = await loadTarget({ ...spec, root: projectRoot })
-    const r = await replay(target, f, { ...f.options, evmVersion: spec.evmVersion })
+    const r = await replayTarget(target, driverFor(target.kind), f, { ...f.options, evmVersion: spec.evmVersion })
     const sources: Record<string, string> = {}
     const bytecodes: Record<string, `0x${string}`> = {}
     for (const a of (await compileBundled(spec.evmVersion)).artifacts) {

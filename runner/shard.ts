@@ -4,9 +4,9 @@
  * merge back into one with `vaultcheck merge`.
  */
 import { propertiesOf } from '../properties/registry.ts'
-import { ConfigError } from './errors.ts'
-import type { JsonReport, JsonTarget } from './reporters.ts'
-import { failedTarget } from './reporters.ts'
+import { ConfigError } from '../evm/errors.ts'
+import type { JsonReport, JsonTarget } from '../report/reporters.ts'
+import { failedTarget } from '../report/reporters.ts'
 import type { RunTarget } from './run.ts'
 
 export function parseShard(s: string): { index: number; count: number } {

@@ -7,9 +7,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Kind } from '../properties/types.ts'
-import type { Counterexample } from './campaign.ts'
-import { ConfigError } from './errors.ts'
+import type { Kind } from '../engine/property.ts'
+import type { Counterexample } from '../engine/campaign.ts'
+import { ConfigError } from '../evm/errors.ts'
 
 export const FAILURE_FORMAT = 1
 

@@ -18,11 +18,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { getAbiItem, getAddress, toFunctionSignature, encodeFunctionData, encodeDeployData, type Abi, type AbiFunction, type AbiParameter, type Address, type Hex } from 'viem'
-import { DEFAULT_ACTOR_BALANCE, DEFAULT_BLOCK_NUMBER, DEFAULT_TIMESTAMP, actorAddress } from './chain.ts'
+import { DEFAULT_ACTOR_BALANCE, DEFAULT_BLOCK_NUMBER, DEFAULT_TIMESTAMP, actorAddress } from '../evm/chain.ts'
 import type { StoredFailure } from './failures.ts'
-import type { RecordedCall } from './recorder.ts'
-import type { ReplayResult } from './suite.ts'
-import { DEFAULT_EVM_VERSION, type EvmVersion } from './evm-version.ts'
+import type { RecordedCall } from '../evm/recorder.ts'
+import type { ReplayResult } from '../engine/suite.ts'
+import { DEFAULT_EVM_VERSION, type EvmVersion } from '../evm/evm-version.ts'
 
 export type FoundryReplay = Pick<ReplayResult, 'setupLog' | 'runLog' | 'trace' | 'names' | 'contracts'>
 

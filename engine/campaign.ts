@@ -6,15 +6,14 @@
  */
 import fc from 'fast-check'
 import type { Abi, Hex } from 'viem'
-import { propertiesOf } from '../properties/registry.ts'
-import { PropertyViolation, type Kind, type PropertyDef } from '../properties/types.ts'
-import { harvestDictionary } from '../properties/amounts.ts'
-import { createChain, type Chain } from './chain.ts'
-import { emptyStats, RunDiscarded, World, type Account, type KindDriver, type MockArtifacts, type RunStats, type TraceLine } from './engine.ts'
-import { ConfigError, DeployError, HarnessError, VaultcheckError } from './errors.ts'
-import type { EvmVersion } from './evm-version.ts'
-import { ObservationPlan } from './observe.ts'
-import { recordingChain, type RecordedCall, type Recorder } from './recorder.ts'
+import { PropertyViolation, type Kind, type PropertyDef } from './property.ts'
+import { harvestDictionary } from './amounts.ts'
+import { createChain, type Chain } from '../evm/chain.ts'
+import { emptyStats, RunDiscarded, World, type Account, type KindDriver, type MockArtifacts, type RunStats, type TraceLine } from './step.ts'
+import { ConfigError, DeployError, HarnessError, VaultcheckError } from '../evm/errors.ts'
+import type { EvmVersion } from '../evm/evm-version.ts'
+import { ObservationPlan } from '../evm/observe.ts'
+import { recordingChain, type RecordedCall, type Recorder } from '../evm/recorder.ts'
 import { checkRenames, renameReads, renamingChain, type FunctionRenames } from './rename.ts'
 
 export type CampaignOptions = {
@@ -123,11 +122,10 @@ export type CampaignTarget = {
   args?: readonly unknown[]
 }
 
-export function selectProperties(kind: Kind, opts: Pick<CampaignOptions, 'properties' | 'optIn' | 'skip'>): {
+export function selectProperties(kind: Kind, all: readonly PropertyDef[], opts: Pick<CampaignOptions, 'properties' | 'optIn' | 'skip'>): {
   enabled: PropertyDef[]
   skipped: { def: PropertyDef; reason: string }[]
 } {
-  const all = propertiesOf(kind)
   const patterns = opts.properties?.map(globToRegExp)
   const optIn = new Set(opts.optIn ?? [])
   for (const id of [...optIn, ...Object.keys(opts.skip ?? {})]) {
@@ -300,7 +298,7 @@ export function resolveOptions(options: CampaignOptions) {
 /** Deploys the target and builds everything chunks of its campaign need. */
 export async function prepareCampaign<M>(target: CampaignTarget, driver: KindDriver<M>, options: CampaignOptions, started = Date.now()) {
   const o = resolveOptions(options)
-  const { enabled: defs, skipped } = selectProperties(target.kind, options)
+  const { enabled: defs, skipped } = selectProperties(target.kind, driver.properties, options)
   const bench = await Bench.create({ target, driver, enabled: new Set(defs.map((d) => d.id)), options: o })
   const ctx: ChunkContext<M> = { bench, driver, defs, options, started }
   return { ctx, defs, skipped, plan: chunkPlan(o.runs) }
@@ -472,6 +470,8 @@ export class ChunkLedger {
 /** One campaign result from the committed chunks. */
 export function mergeChunks(
   target: Pick<CampaignTarget, 'name' | 'kind'>,
+  /** Every property of the kind, in the order results are reported. */
+  all: readonly PropertyDef[],
   defs: readonly PropertyDef[],
   skipped: readonly { def: PropertyDef; reason: string }[],
   outcomes: readonly ChunkOutcome[],
@@ -501,7 +501,7 @@ export function mergeChunks(
     if (results.has(def.id)) continue
     results.set(def.id, { id: def.id, promise: def.promise, status: 'passed', ...(counts.get(def.id) ?? { runs: 0, actions: 0 }) })
   }
-  const ordered = propertiesOf(target.kind)
+  const ordered = all
     .map((d) => results.get(d.id))
     .filter((r): r is PropertyResult => r !== undefined)
   return {
@@ -539,7 +539,7 @@ export async function runCampaign<M>(target: CampaignTarget, driver: KindDriver<
     before.actions += c.stats.actions
     before.failures += c.failures.length
   }
-  return mergeChunks(target, defs, skipped, ledger.outcomes, { durationMs: Date.now() - started, interrupted: interruption(options, started, ledger.outcomes) })
+  return mergeChunks(target, driver.properties, defs, skipped, ledger.outcomes, { durationMs: Date.now() - started, interrupted: interruption(options, started, ledger.outcomes) })
 }
 
 /** Thrown inside a run that must not start (Ctrl-C, time limit). */

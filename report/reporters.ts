@@ -3,9 +3,9 @@
  * `REPORT_FORMAT` changes only when a field is removed or changes meaning.
  */
 import junitImport, { type Builder } from 'junit-report-builder'
-import type { Kind } from '../properties/types.ts'
-import { formatCampaign, formatCounterexample } from './report.ts'
-import type { SuiteResult } from './suite.ts'
+import type { Kind } from '../engine/property.ts'
+import { formatCampaign, formatCounterexample } from './format.ts'
+import type { SuiteResult } from '../engine/suite.ts'
 
 export const REPORT_FORMAT = 1
 

@@ -5,9 +5,9 @@
  * custom driver.
  */
 import type { Abi, Address } from 'viem'
-import type { Chain } from './chain.ts'
-import { ConfigError } from './errors.ts'
-import type { ReadSpec } from './observe.ts'
+import type { Chain } from '../evm/chain.ts'
+import { ConfigError } from '../evm/errors.ts'
+import type { ReadSpec } from '../evm/observe.ts'
 
 export type FunctionRenames = Readonly<Record<string, string>>
 

@@ -34,7 +34,7 @@ import {
 } from 'viem'
 import { formatAbiItem } from 'viem/utils'
 import { DeployError, HarnessError, ReadRevertedError, VaultcheckError } from './errors.ts'
-import { enableFastPath } from './evm-fastpath.ts'
+import { enableFastPath } from './fastpath.ts'
 import { JournaledStateManager } from './state.ts'
 import { DEFAULT_EVM_VERSION, toHardfork, type EvmVersion } from './evm-version.ts'
 import { decodeRevert, formatRevert, type RevertReason } from './revert.ts'

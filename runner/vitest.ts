@@ -9,10 +9,10 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest'
 import { propertiesOf } from '../properties/registry.ts'
-import type { CampaignOptions } from './campaign.ts'
-import { formatCounterexample } from './report.ts'
+import type { CampaignOptions } from '../engine/campaign.ts'
+import { formatCounterexample } from '../report/format.ts'
 import { runSuite, type SuiteResult } from './suite.ts'
-import type { TargetSpec } from './target.ts'
+import type { TargetSpec } from '../engine/target.ts'
 
 export type DescribeVaultOptions = CampaignOptions & {
   /** Property IDs this target is expected to break (fixtures); they then pass when they fail. */

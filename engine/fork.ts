@@ -11,17 +11,19 @@ import { buildSync } from 'esbuild'
 // directory, which need not have tsx (a global install, a project without it, a temp folder).
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 
-const HARNESS = path.dirname(fileURLToPath(import.meta.url))
-const PACKAGE_ROOT = path.resolve(HARNESS, '..')
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BUNDLE_PREFIX = '.bundle-'
 /** A stale bundle is removed only when this old: a process started earlier may be about to fork it. */
 const STALE_MS = 60 * 60 * 1000
 
 const bundles = new Map<string, string | undefined>()
 
-/** Starts a worker script of harness/ (e.g. 'worker.ts') in a child process with an IPC channel. */
-export function forkWorker(name: string): ChildProcess {
-  const file = path.join(HARNESS, name)
+/**
+ * Starts a worker script in a child process with an IPC channel. `entry` is the script's URL as its
+ * caller names it (`new URL('./worker.ts', import.meta.url)`).
+ */
+export function forkWorker(entry: URL): ChildProcess {
+  const file = fileURLToPath(entry)
   const bundle = bundleFor(file)
   const stdio: ('ignore' | 'inherit' | 'ipc')[] = ['ignore', 'inherit', 'inherit', 'ipc']
   if (bundle !== undefined) return fork(bundle, [], { execArgv: [], stdio })
@@ -35,7 +37,7 @@ export function forkWorker(name: string): ChildProcess {
  * Why: under tsx, every module a child loads, the hundreds of viem and ethereumjs included, goes
  * through loader hooks answered on another thread: about 0.7 s before a worker could start, 1 s on
  * a busy machine, against 0.3 s for one pre-built file. Packages stay external (resolved from
- * harness/ as before), and the bundle sits in harness/ next to the sources, so modules that find
+ * the entry's folder as before), and the bundle sits next to the entry, so modules that find
  * files from import.meta.url find the same ones. It is built in memory on first use (~60 ms) and
  * named by the hash of its text, so an edited source never runs stale code; it is written to a
  * temporary name and renamed, so a concurrent run never reads half a file. If it cannot be built
@@ -49,7 +51,7 @@ function bundleFor(entry: string): string | undefined {
     const built = buildSync({
       entryPoints: [entry],
       absWorkingDir: PACKAGE_ROOT,
-      outfile: path.join(HARNESS, `${BUNDLE_PREFIX}${name}.mjs`),
+      outfile: path.join(path.dirname(entry), `${BUNDLE_PREFIX}${name}.mjs`),
       write: false,
       bundle: true,
       platform: 'node',
@@ -60,7 +62,7 @@ function bundleFor(entry: string): string | undefined {
       logLevel: 'silent',
     }).outputFiles[0].contents
     const hash = createHash('sha256').update(built).digest('hex').slice(0, 16)
-    const target = path.join(HARNESS, `${BUNDLE_PREFIX}${name}-${hash}.mjs`)
+    const target = path.join(path.dirname(entry), `${BUNDLE_PREFIX}${name}-${hash}.mjs`)
     if (!fs.existsSync(target)) {
       const tmp = `${target}.${process.pid}.tmp`
       fs.writeFileSync(tmp, built)
@@ -77,8 +79,9 @@ function bundleFor(entry: string): string | undefined {
 
 function removeStale(name: string, keep: string): void {
   const prefix = `${BUNDLE_PREFIX}${name}-`
-  for (const f of fs.readdirSync(HARNESS)) {
-    const abs = path.join(HARNESS, f)
+  const dir = path.dirname(keep)
+  for (const f of fs.readdirSync(dir)) {
+    const abs = path.join(dir, f)
     if (!f.startsWith(prefix) || abs === keep) continue
     try {
       if (Date.now() - fs.statSync(abs).mtimeMs > STALE_MS) fs.rmSync(abs)

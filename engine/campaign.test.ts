@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { propertiesOf } from '../properties/registry.ts'
 import { ChunkLedger, chunkPlan, chunkSeed, mergeChunks, selectProperties, vacuity, type ChunkOutcome, type Counterexample } from './campaign.ts'
 
 describe('vacuity', () => {
@@ -16,23 +17,23 @@ describe('vacuity', () => {
 
 describe('selecting properties', () => {
   test('globs select, opt-in properties stay off unless named or enabled, skips carry their reason', () => {
-    const { enabled, skipped } = selectProperties('erc4626', { properties: ['ERC4626-RND-*'], skip: { 'ERC4626-RND-003': 'no empty vault in production' } })
+    const { enabled, skipped } = selectProperties('erc4626', propertiesOf('erc4626'), { properties: ['ERC4626-RND-*'], skip: { 'ERC4626-RND-003': 'no empty vault in production' } })
     expect(enabled.map((p) => p.id)).toEqual(['ERC4626-RND-001', 'ERC4626-RND-002'])
     expect(skipped.find((s) => s.def.id === 'ERC4626-RND-004')?.reason).toBe('opt-in property not enabled')
-    expect(selectProperties('erc4626', { properties: ['ERC4626-RND-004'] }).enabled.map((p) => p.id)).toEqual(['ERC4626-RND-004'])
-    expect(selectProperties('erc4626', { optIn: ['ERC4626-RND-004'] }).enabled.some((p) => p.id === 'ERC4626-RND-004')).toBe(true)
+    expect(selectProperties('erc4626', propertiesOf('erc4626'), { properties: ['ERC4626-RND-004'] }).enabled.map((p) => p.id)).toEqual(['ERC4626-RND-004'])
+    expect(selectProperties('erc4626', propertiesOf('erc4626'), { optIn: ['ERC4626-RND-004'] }).enabled.some((p) => p.id === 'ERC4626-RND-004')).toBe(true)
     expect(skipped.find((s) => s.def.id === 'ERC4626-RND-003')?.reason).toBe('no empty vault in production')
-    expect(selectProperties('erc4626', {}).enabled.some((p) => p.id === 'ERC4626-RND-004')).toBe(false)
+    expect(selectProperties('erc4626', propertiesOf('erc4626'), {}).enabled.some((p) => p.id === 'ERC4626-RND-004')).toBe(false)
   })
 
   test('an unknown property in a skip list is a config error naming the known ones', () => {
-    expect(() => selectProperties('cdp', { skip: { 'CDP-NOPE-001': 'x' } })).toThrow(/unknown property CDP-NOPE-001 for kind cdp; known: CDP-DIFF-001/)
+    expect(() => selectProperties('cdp', propertiesOf('cdp'), { skip: { 'CDP-NOPE-001': 'x' } })).toThrow(/unknown property CDP-NOPE-001 for kind cdp; known: CDP-DIFF-001/)
   })
 })
 
 describe('sharding', () => {
   test('shards deal (target, property) units round-robin, cover everything once, and leave opt-in properties off', async () => {
-    const { shardTargets } = await import('./shard.ts')
+    const { shardTargets } = await import('../runner/shard.ts')
     const targets = [{ kind: 'erc4626' as const, contract: 'TokenizedVault' }, { kind: 'cdp' as const, contract: 'CollateralDebtVault' }]
     const a = shardTargets(targets, '1/2').targets.flatMap((t) => t.options!.properties!)
     const b = shardTargets(targets, '2/2').targets.flatMap((t) => t.options!.properties!)
@@ -88,11 +89,11 @@ describe('chunks', () => {
   })
 
   test('merging adds up runs per property while it was enabled and keeps the first failure', () => {
-    const defs = selectProperties('reserve', {}).enabled
+    const defs = selectProperties('reserve', propertiesOf('reserve'), {}).enabled
     const [a, b] = defs
     const c0 = { ...outcome(0, defs.map((d) => d.id).sort(), [a.id]), active: Object.fromEntries(defs.slice(1).map((d) => [d.id, { runs: 10, actions: 50 }])) }
     const c1 = { ...outcome(1, defs.slice(1).map((d) => d.id).sort()), active: Object.fromEntries(defs.slice(1).map((d) => [d.id, { runs: 10, actions: 50 }])) }
-    const res = mergeChunks({ name: 'V', kind: 'reserve' }, defs, [], [c0, c1], { durationMs: 1 })
+    const res = mergeChunks({ name: 'V', kind: 'reserve' }, propertiesOf('reserve'), defs, [], [c0, c1], { durationMs: 1 })
     expect(res.stats.runs).toBe(20)
     expect(res.properties.find((p) => p.id === a.id)).toMatchObject({ status: 'failed', runs: 1, actions: 5 })
     expect(res.properties.find((p) => p.id === b.id)).toMatchObject({ status: 'passed', runs: 20, actions: 100 })

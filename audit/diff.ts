@@ -15,17 +15,17 @@
  */
 import fc from 'fast-check'
 import { driverFor } from '../properties/drivers.ts'
-import type { Kind } from '../properties/types.ts'
-import { Bench, replayPathOf, resolveOptions, type CampaignOptions } from './campaign.ts'
-import type { CallResult } from './chain.ts'
-import type { ActionSpec, KindDriver, World } from './engine.ts'
-import { HarnessError, VaultcheckError } from './errors.ts'
-import type { Observation } from './observe.ts'
-import { harvestDictionary } from '../properties/amounts.ts'
-import { formatRevert } from './revert.ts'
-import { formatCampaign } from './report.ts'
-import { runSuite, type SuiteResult } from './suite.ts'
-import { loadTarget, type LoadedTarget, type TargetSpec } from './target.ts'
+import type { Kind } from '../engine/property.ts'
+import { Bench, replayPathOf, resolveOptions, type CampaignOptions } from '../engine/campaign.ts'
+import type { CallResult } from '../evm/chain.ts'
+import type { ActionSpec, KindDriver, World } from '../engine/step.ts'
+import { HarnessError, VaultcheckError } from '../evm/errors.ts'
+import type { Observation } from '../evm/observe.ts'
+import { harvestDictionary } from '../engine/amounts.ts'
+import { formatRevert } from '../evm/revert.ts'
+import { formatCampaign } from '../report/format.ts'
+import { runSuite, type SuiteResult } from '../runner/suite.ts'
+import { loadTarget, type LoadedTarget, type TargetSpec } from '../engine/target.ts'
 
 /**
  * A difference that is intended. A difference at one step is expected when every part of it is

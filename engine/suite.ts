@@ -1,20 +1,18 @@
 /**
- * The library's front door: run every property of a kind against a target, or replay a recorded
- * counterexample exactly.
+ * One target, one kind: run every property of the kind against it, or replay a recorded
+ * counterexample exactly. The kind comes in as its driver; runner/suite.ts binds the built-in ones.
  */
 import fc from 'fast-check'
-import { driverFor } from '../properties/drivers.ts'
-import { PropertyViolation } from '../properties/types.ts'
+import { PropertyViolation } from './property.ts'
 import { Bench, buildProperty, parsePins, resolveOptions, runSequence, type SequenceEdits, formatTraceLine, runCampaign, type CampaignOptions, type CampaignResult } from './campaign.ts'
-import type { RunStats, TraceLine } from './engine.ts'
-import type { RecordedCall } from './recorder.ts'
-import { loadTarget, type LoadedTarget, type TargetSpec } from './target.ts'
+import type { KindDriver, RunStats, TraceLine } from './step.ts'
+import type { RecordedCall } from '../evm/recorder.ts'
+import type { LoadedTarget } from './target.ts'
 
 export type SuiteResult = CampaignResult & { compilerVersion: string; bytecodeHash: string }
 
-export async function runSuite(spec: TargetSpec | LoadedTarget, options: CampaignOptions = {}): Promise<SuiteResult> {
-  const target = 'mocks' in spec ? spec : await loadTarget(spec)
-  const res = await runCampaign(target, driverFor(target.kind), options)
+export async function runTarget(target: LoadedTarget, driver: KindDriver<unknown>, options: CampaignOptions = {}): Promise<SuiteResult> {
+  const res = await runCampaign(target, driver, options)
   return { ...res, compilerVersion: target.compilerVersion, bytecodeHash: target.bytecodeHash }
 }
 
@@ -52,9 +50,7 @@ export type ReplayResult = {
  * Re-executes one recorded counterexample: same seed, same path, same replayPath, same enabled
  * properties, so fast-check regenerates exactly the shrunk sequence. Returns its step-by-step trace.
  */
-export async function replay(spec: TargetSpec | LoadedTarget, input: ReplayInput, options: CampaignOptions = {}): Promise<ReplayResult> {
-  const target = 'mocks' in spec ? spec : await loadTarget(spec)
-  const driver = driverFor(target.kind)
+export async function replayTarget(target: LoadedTarget, driver: KindDriver<unknown>, input: ReplayInput, options: CampaignOptions = {}): Promise<ReplayResult> {
   const o = resolveOptions(options)
   const bench = await Bench.create({ target, driver, enabled: new Set(input.enabled), options: { ...o, dictionary: input.dictionary?.map((d) => BigInt(d)) } })
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

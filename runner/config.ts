@@ -7,8 +7,8 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { tsImport } from 'tsx/esm/api'
 import { z } from 'zod'
-import { KINDS, type Kind } from '../properties/types.ts'
-import { ConfigError } from './errors.ts'
+import { KINDS, type Kind } from '../engine/property.ts'
+import { ConfigError } from '../evm/errors.ts'
 
 const knobValue = z.union([z.string(), z.number(), z.boolean(), z.bigint()])
 

@@ -5,11 +5,11 @@
  */
 import type { Abi, Address, Hex } from 'viem'
 import type { ModelEvent, Outcome } from '../model/outcome.ts'
-import { PropertyViolation, type Kind } from '../properties/types.ts'
-import type { CallResult, Chain, DecodedLog } from './chain.ts'
-import { diffObservations, type Observation, type ObservationPlan } from './observe.ts'
-import { formatRevert } from './revert.ts'
-import { TargetShapeError } from './errors.ts'
+import { PropertyViolation, type Kind, type PropertyDef } from './property.ts'
+import type { CallResult, Chain, DecodedLog } from '../evm/chain.ts'
+import { diffObservations, type Observation, type ObservationPlan } from '../evm/observe.ts'
+import { formatRevert } from '../evm/revert.ts'
+import { TargetShapeError } from '../evm/errors.ts'
 
 export type ActionSpec<M> = {
   /** The action's name: 'deposit', 'liquidate', 'price' ... */
@@ -307,12 +307,14 @@ function describeOutcome<M>(o: Outcome<M, unknown>, spec: ActionSpec<M>): string
 /** Everything a target kind supplies to the engine. */
 export interface KindDriver<M> {
   kind: Kind
+  /** Every property the kind checks, in the order reports list them. */
+  properties: readonly PropertyDef[]
   /** Deploys the vault (and the mocks it needs) and returns its instance. */
   deploy(p: { chain: Chain; vault: { name: string; abi: Abi; bytecode: Hex }; mocks: MockArtifacts; decimals: number; actors: readonly Account[]; args?: readonly unknown[] }): Promise<Instance>
   /** Funds actors and grants the approvals every run starts from; returns the model of that state. */
   setup(world: World<M>): Promise<M>
   /** Every view read after each step. */
-  reads(world: World<M>): import('./observe.ts').ReadSpec[]
+  reads(world: World<M>): import('../evm/observe.ts').ReadSpec[]
   /** The model's prediction of those reads (same keys). */
   project(m: M, world: World<M>): Observation
   /** The model with every observed value overwritten by the contract's. */

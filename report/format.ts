@@ -3,7 +3,7 @@
  * logs stay plain.
  */
 import pc from 'picocolors'
-import type { CampaignResult, Counterexample, PropertyResult } from './campaign.ts'
+import type { CampaignResult, Counterexample, PropertyResult } from '../engine/campaign.ts'
 
 type Paint = { red: (s: string) => string; green: (s: string) => string; yellow: (s: string) => string; dim: (s: string) => string; bold: (s: string) => string }
 const plain: Paint = { red: (s) => s, green: (s) => s, yellow: (s) => s, dim: (s) => s, bold: (s) => s }

@@ -7,19 +7,19 @@
  *   score = killed / (killed + survived)
  *
  * Mutants that do not compile are discarded and counted (`invalid`). Mutants run in child processes
- * (harness/mutate-worker.ts), each with a small budget that stops at the first failed property.
+ * (audit/mutate-worker.ts), each with a small budget that stops at the first failed property.
  */
 import type { ChildProcess } from 'node:child_process'
-import { forkWorker } from './fork.ts'
+import { forkWorker } from '../engine/fork.ts'
 import os from 'node:os'
 import path from 'node:path'
-import type { Kind } from '../properties/types.ts'
-import { KINDS } from '../properties/types.ts'
-import { PACKAGE_ROOT, REFERENCE_VAULTS } from './bundled.ts'
-import { compile, getArtifact } from './compile.ts'
-import { ConfigError, ContractNotFoundError, HarnessError, SourceNotFoundError, VaultcheckError } from './errors.ts'
-import type { EvmVersion } from './evm-version.ts'
-import { runSuite } from './suite.ts'
+import type { Kind } from '../engine/property.ts'
+import { KINDS } from '../engine/property.ts'
+import { PACKAGE_ROOT, REFERENCE_VAULTS } from '../engine/bundled.ts'
+import { compile, getArtifact } from '../evm/compile.ts'
+import { ConfigError, ContractNotFoundError, HarnessError, SourceNotFoundError, VaultcheckError } from '../evm/errors.ts'
+import type { EvmVersion } from '../evm/evm-version.ts'
+import { runSuite } from '../runner/suite.ts'
 import fs from 'node:fs'
 
 // ---------------------------------------------------------------------------------------------
@@ -537,7 +537,7 @@ class WorkerPool {
   constructor(private readonly timeoutMs: number) {}
 
   private spawn(): ChildProcess {
-    const child = forkWorker('mutate-worker.ts')
+    const child = forkWorker(new URL('./mutate-worker.ts', import.meta.url))
     this.all.add(child)
     child.on('exit', () => this.all.delete(child))
     return child

@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { KINDS, type Kind } from '../properties/types.ts'
+import { KINDS, type Kind } from './property.ts'
 import { REFERENCE_VAULTS, bundledArtifact, compileBundled, mockArtifacts } from './bundled.ts'
 import type { CampaignTarget } from './campaign.ts'
-import { compile, getArtifact, type Artifact } from './compile.ts'
-import { ConfigError, DeployError, SourceNotFoundError } from './errors.ts'
-import type { EvmVersion } from './evm-version.ts'
+import { compile, getArtifact, type Artifact } from '../evm/compile.ts'
+import { ConfigError, DeployError, SourceNotFoundError } from '../evm/errors.ts'
+import type { EvmVersion } from '../evm/evm-version.ts'
 
 export type TargetSpec = {
   kind: Kind

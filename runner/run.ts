@@ -2,18 +2,19 @@
  * `vaultcheck run` as a library function: replay stored failures first, explore, store what is
  * new, write reproducers, and say what happened. The CLI only parses arguments around it.
  */
-import { forkWorker } from './fork.ts'
+import { forkWorker } from '../engine/fork.ts'
+import { driverFor } from '../properties/drivers.ts'
 import { ChunkRunner, type ChunkJob, type Progress } from './chunk-runner.ts'
 import path from 'node:path'
-import type { Kind } from '../properties/types.ts'
-import { ChunkLedger, chunkPlan, interruption, mergeChunks, resolveOptions, selectProperties, type CampaignOptions, type ChunkOutcome } from './campaign.ts'
-import { listFailures, saveFailure, toStoredFailure, type StoredFailure } from './failures.ts'
-import { writeReproducers } from './reproducers.ts'
-import type { TargetOutcome } from './reporters.ts'
+import type { Kind } from '../engine/property.ts'
+import { ChunkLedger, chunkPlan, interruption, mergeChunks, resolveOptions, selectProperties, type CampaignOptions, type ChunkOutcome } from '../engine/campaign.ts'
+import { listFailures, saveFailure, toStoredFailure, type StoredFailure } from '../report/failures.ts'
+import { writeReproducers } from '../report/reproducers.ts'
+import type { TargetOutcome } from '../report/reporters.ts'
 import { replay, runSuite, type SuiteResult } from './suite.ts'
-import type { PropertyDef } from '../properties/types.ts'
-import { loadTarget, type LoadedTarget, type TargetSpec } from './target.ts'
-import { HarnessError, VaultcheckError } from './errors.ts'
+import type { PropertyDef } from '../engine/property.ts'
+import { loadTarget, type LoadedTarget, type TargetSpec } from '../engine/target.ts'
+import { HarnessError, VaultcheckError } from '../evm/errors.ts'
 
 export type RunTarget = TargetSpec & {
   options?: Omit<CampaignOptions, 'signal' | 'onRun'>
@@ -192,7 +193,7 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
     // each worker's deployed targets. Signal and callbacks are the pool's own.
     const { signal: _signal, onRun: _onRun, onFailure: _onFailure, ...options } = { ...p.options, ...(spec.options ?? {}) } as CampaignOptions
     const stored = await replayStored(p.root, loaded, options)
-    const { enabled: defs, skipped } = selectProperties(loaded.kind, options)
+    const { enabled: defs, skipped } = selectProperties(loaded.kind, driverFor(loaded.kind).properties, options)
     const ledger = new ChunkLedger(chunkPlan(resolveOptions(options).runs), defs.map((d) => d.id), options.stopOnFirstFailure)
     campaigns.push({ spec, loaded, options, stored, defs, skipped, ledger, ahead: new Map(), running: new Set(), again: new Set(), next: 0, progress: new Map(), onProgress: progressOptions(p, spec), finished: false })
   }
@@ -210,7 +211,7 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
     const c = campaigns[i]
     if (c.finished || (!force && !c.ledger.done) || c.running.size > 0) return
     c.finished = true
-    const res = mergeChunks(c.loaded, c.defs, c.skipped, c.ledger.outcomes, {
+    const res = mergeChunks(c.loaded, driverFor(c.loaded.kind).properties, c.defs, c.skipped, c.ledger.outcomes, {
       durationMs: Date.now() - (c.started ?? Date.now()),
       interrupted: interruption({ ...c.options, signal: p.options.signal }, c.started ?? Date.now(), c.ledger.outcomes),
     })
@@ -335,7 +336,7 @@ class ChildWorker implements PoolWorker {
   private exited = false
 
   constructor(signal?: AbortSignal) {
-    this.child = forkWorker('worker.ts')
+    this.child = forkWorker(new URL('./worker.ts', import.meta.url))
     const onAbort = () => {
       if (!this.exited) this.child.send({ type: 'abort' })
     }
