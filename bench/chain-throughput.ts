@@ -3,7 +3,7 @@
  * against stock ethereumjs set-ups, in one process:
  *   (a) stock        createVM() defaults (Merkle-trie state) + vm.evm.runCall
  *   (b) simple-sm    createEVM() with SimpleStateManager + evm.runCall, no patches
- *   (c) chain        createChain() from evm/chain.ts (fast path on: evm/fastpath.ts patches and
+ *   (c) chain        createChain() from evm/chain.ts (fast path on: evm/fastpath/ patches and
  *                    the journaled state manager of state.ts), through its ABI-level API
  *   (d) chain-nofast createChain({ fastPath: false }) (SimpleStateManager, no patches), to show
  *                    what the fast path buys
@@ -22,7 +22,7 @@ import { createVM } from '@ethereumjs/vm'
 import { encodeDeployData, encodeFunctionData, maxUint256, type Abi, type Address, type Hex } from 'viem'
 import { createChain, type Chain } from '../evm/chain.ts'
 import { compile, getArtifact } from '../evm/compile.ts'
-import { fastPathStats } from '../evm/fastpath.ts'
+import { fastPathStats } from '../evm/fastpath/index.ts'
 import { DEFAULT_EVM_VERSION, toHardfork } from '../evm/evm-version.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))

@@ -16,10 +16,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { InvalidArgumentError, Option, type Command } from 'commander'
-import { formatDiff, runDiff, type DiffResult, type ExpectedDifference } from '../audit/diff.ts'
+import type { DiffResult, ExpectedDifference } from '../audit/diff.ts'
 import { ConfigError, VaultcheckError } from '../evm/errors.ts'
-import { writeAtomic } from '../report/failures.ts'
-import { failedTarget, toJsonTarget, REPORT_FORMAT } from '../report/reporters.ts'
 import type { TargetSpec } from '../engine/target.ts'
 import { KINDS, type Kind } from '../engine/property.ts'
 
@@ -107,6 +105,12 @@ export function checkoutAt(rev: string, file: string, cwd: string): { spec: Pick
 }
 
 export async function diffCommand(files: string[], flags: DiffFlags): Promise<number> {
+  // Loaded here, not at the top: only `diff` needs them (the CLI starts without).
+  const [{ formatDiff, runDiff }, { writeAtomic }, { failedTarget, toJsonTarget, REPORT_FORMAT }] = await Promise.all([
+    import('../audit/diff.ts'),
+    import('../report/failures.ts'),
+    import('../report/reporters.ts'),
+  ])
   const cwd = process.cwd()
   const reporter = flags.reporter ?? 'pretty'
   if (reporter !== 'pretty' && reporter !== 'json') throw new ConfigError({ issues: [{ path: '--reporter', message: `unknown reporter "${reporter}"; expected pretty or json` }] })

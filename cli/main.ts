@@ -6,19 +6,16 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import picocolors from 'picocolors'
-import cliProgress from 'cli-progress'
-import { REFERENCE_VAULTS } from '../engine/bundled.ts'
-import { findConfig, loadConfig } from '../runner/config.ts'
 import { ConfigError, VaultcheckError } from '../evm/errors.ts'
-import { listFailures, failuresDir, readFailure } from '../report/failures.ts'
-import { failedTarget, renderJson, renderJunit, renderPretty, toJsonTarget, REPORT_FORMAT, type JsonReport } from '../report/reporters.ts'
-import { runTargets, type RunTarget } from '../runner/run.ts'
-import { replay } from '../runner/suite.ts'
-import { mergeReports, shardTargets } from '../runner/shard.ts'
-import { writeAtomic } from '../report/failures.ts'
 import { KINDS, type Kind } from '../engine/property.ts'
+import type { JsonReport } from '../report/reporters.ts'
+import type { RunTarget } from '../runner/run.ts'
 import { registerDiff } from './diff.ts'
 import { registerMutate } from './mutate.ts'
+import { VERSION } from './version.ts'
+
+// Everything past argument parsing is imported by the command that needs it, when it runs: the
+// CLI must start at once (`--version`, `list`, a usage error), and `run` never loads diff or mutate.
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3, interrupted: 130 } as const
 
@@ -60,6 +57,7 @@ async function resolveTargets(flags: RunFlags, cwd: string): Promise<{ targets: 
     if (flags.source && !flags.contract) throw new ConfigError({ issues: [{ path: '--contract', message: `required with --source ${flags.source}` }] })
     return { targets: [{ kind: flags.kind, source: flags.source, contract: flags.contract, root: cwd }], root: cwd, defaults: {} }
   }
+  const { findConfig, loadConfig } = await import('../runner/config.ts')
   const configFile = flags.config ?? findConfig(cwd)
   if (configFile) {
     const { config, dir } = await loadConfig(configFile)
@@ -86,6 +84,7 @@ async function resolveTargets(flags: RunFlags, cwd: string): Promise<{ targets: 
   }
   // No target named and no config: every bundled reference vault (the README's main job).
   const kinds = flags.kind ? [flags.kind] : [...KINDS]
+  const { REFERENCE_VAULTS } = await import('../engine/bundled.ts')
   return { targets: kinds.map((kind) => ({ kind, contract: REFERENCE_VAULTS[kind] })), root: cwd, defaults: {} }
 }
 
@@ -103,6 +102,13 @@ function reportersFrom(flags: RunFlags): { name: 'pretty' | 'json' | 'junit'; fi
 export async function runCommand(flags: RunFlags): Promise<number> {
   const cwd = process.cwd()
   const reporters = reportersFrom(flags)
+  const [{ default: cliProgress }, { runTargets }, { shardTargets }, { failedTarget, renderJson, renderJunit, renderPretty, toJsonTarget, REPORT_FORMAT }, { failuresDir, writeAtomic }] = await Promise.all([
+    import('cli-progress'),
+    import('../runner/run.ts'),
+    import('../runner/shard.ts'),
+    import('../report/reporters.ts'),
+    import('../report/failures.ts'),
+  ])
   const { targets: all, root, defaults } = await resolveTargets(flags, cwd)
   const { targets, shard } = shardTargets(all, flags.shard)
   const controller = new AbortController()
@@ -117,7 +123,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const started = Date.now()
   const tty = process.stderr.isTTY === true
   const bars = tty ? new cliProgress.MultiBar({ format: ' {target} [{bar}] {value}/{total} runs | {actions} actions, {rate} actions/s | {failures} failures', clearOnComplete: true, hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined
-  const barByTarget = new Map<string, cliProgress.SingleBar>()
+  const barByTarget = new Map<string, InstanceType<typeof cliProgress.SingleBar>>()
   const barStarted = new Map<string, number>()
   const timeLimit = flags.timeLimit ?? defaults.timeLimit
   try {
@@ -189,6 +195,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
 }
 
 export async function replayCommand(file: string, flags: { source?: string; contract?: string; root?: string }): Promise<number> {
+  const [{ readFailure }, { replay }] = await Promise.all([import('../report/failures.ts'), import('../runner/suite.ts')])
   const f = readFailure(file)
   const cwd = process.cwd()
   const spec = flags.source ? { kind: f.kind, source: flags.source, contract: flags.contract, root: cwd, name: f.target } : await specFromConfigOrBundled(f.kind, f.target, cwd)
@@ -205,6 +212,7 @@ export async function replayCommand(file: string, flags: { source?: string; cont
 }
 
 async function specFromConfigOrBundled(kind: Kind, target: string, cwd: string): Promise<RunTarget> {
+  const { findConfig } = await import('../runner/config.ts')
   const configFile = findConfig(cwd)
   if (configFile) {
     const { targets } = await resolveTargets({ config: configFile }, cwd)
@@ -217,6 +225,7 @@ async function specFromConfigOrBundled(kind: Kind, target: string, cwd: string):
 export function buildProgram(): Command {
   const program = new Command()
   program.name('vaultcheck').description('Property-based solvency checks for collateral-backed vault contracts').showHelpAfterError()
+  program.version(VERSION, '-V, --version', 'print the version')
   program.exitOverride()
 
   program
@@ -253,7 +262,8 @@ export function buildProgram(): Command {
   program
     .command('list')
     .description('list stored failures')
-    .action(() => {
+    .action(async () => {
+      const { listFailures } = await import('../report/failures.ts')
       const entries = listFailures(process.cwd())
       if (entries.length === 0) out('no stored failures\n')
       for (const e of entries) out(`${path.relative(process.cwd(), e.file)}  ${e.failure ? `${e.failure.propertyId} (${e.failure.steps.length} steps)` : `unreadable: ${e.error}`}\n`)
@@ -262,7 +272,8 @@ export function buildProgram(): Command {
   program
     .command('clear [target]')
     .description('delete stored failures (all, or one target)')
-    .action((target?: string) => {
+    .action(async (target?: string) => {
+      const { failuresDir } = await import('../report/failures.ts')
       const dir = target ? path.join(failuresDir(process.cwd()), target) : failuresDir(process.cwd())
       fs.rmSync(dir, { recursive: true, force: true })
       out(`cleared ${path.relative(process.cwd(), dir)}\n`)
@@ -272,7 +283,8 @@ export function buildProgram(): Command {
     .command('merge <reports...>')
     .description('merge JSON reports of shards into one')
     .option('--output <file>', 'write the merged report here (default: stdout)')
-    .action((files: string[], flags: { output?: string }) => {
+    .action(async (files: string[], flags: { output?: string }) => {
+      const [{ mergeReports }, { renderJson }, { writeAtomic }] = await Promise.all([import('../runner/shard.ts'), import('../report/reporters.ts'), import('../report/failures.ts')])
       const merged = mergeReports(files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as JsonReport))
       const text = renderJson(merged)
       if (flags.output) writeAtomic(path.resolve(flags.output), text)

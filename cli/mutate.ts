@@ -11,8 +11,8 @@
 import path from 'node:path'
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { ConfigError } from '../evm/errors.ts'
-import { writeAtomic } from '../report/failures.ts'
-import { MUTATION_OPERATORS, formatMutation, mutationJson, runMutation, type MutationOperator } from '../audit/mutate.ts'
+// The operator list only (no imports of its own): the mutation engine loads when `mutate` runs.
+import { MUTATION_OPERATORS, type MutationOperator } from '../audit/mutate/operators.ts'
 import { KINDS, type Kind } from '../engine/property.ts'
 
 type MutateFlags = {
@@ -53,6 +53,7 @@ export async function mutateCommand(flags: MutateFlags): Promise<number> {
     if (!(MUTATION_OPERATORS as readonly string[]).includes(o)) throw new ConfigError({ issues: [{ path: '--operator', message: `unknown operator "${o}"; expected one of ${MUTATION_OPERATORS.join(', ')}` }] })
     return o as MutationOperator
   })
+  const [{ formatMutation, mutationJson, runMutation }, { writeAtomic }] = await Promise.all([import('../audit/mutate/index.ts'), import('../report/failures.ts')])
   const controller = new AbortController()
   const onSigint = () => {
     process.stderr.write('\nInterrupted: finishing the mutants under test and reporting them\n')

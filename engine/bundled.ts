@@ -4,13 +4,13 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Kind } from './property.ts'
 import { compile, getArtifact, type Artifact, type CompileOutput } from '../evm/compile.ts'
 import type { MockArtifacts } from './step.ts'
 import type { EvmVersion } from '../evm/evm-version.ts'
 
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export { PACKAGE_ROOT } from '../evm/package-root.ts'
+import { PACKAGE_ROOT } from '../evm/package-root.ts'
 
 export const REFERENCE_VAULTS: Readonly<Record<Kind, string>> = {
   reserve: 'ReserveVault',

@@ -1,17 +1,13 @@
-/** Child processes that run vaultcheck's TypeScript sources (workers of `run` and `mutate`). */
+/** Child processes for the workers of `run` and `mutate`. */
 import { fork, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { buildSync } from 'esbuild'
+import { pathToFileURL } from 'node:url'
+import { COMPILED, PACKAGE_ROOT } from '../evm/package-root.ts'
 
-// Resolved from vaultcheck's own location: `--import tsx` would resolve from the user's working
-// directory, which need not have tsx (a global install, a project without it, a temp folder).
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-
-const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const require = createRequire(import.meta.url)
 const BUNDLE_PREFIX = '.bundle-'
 /** A stale bundle is removed only when this old: a process started earlier may be about to fork it. */
 const STALE_MS = 60 * 60 * 1000
@@ -19,15 +15,21 @@ const STALE_MS = 60 * 60 * 1000
 const bundles = new Map<string, string | undefined>()
 
 /**
- * Starts a worker script in a child process with an IPC channel. `entry` is the script's URL as its
- * caller names it (`new URL('./worker.ts', import.meta.url)`).
+ * Starts a worker script in a child process with an IPC channel. `id` names the script by its
+ * place in the package without extension (`runner/worker`), not by a URL relative to the caller:
+ * in the installed CLI the caller's code sits in a bundle chunk, elsewhere than its source.
  */
-export function forkWorker(entry: URL): ChildProcess {
-  const file = fileURLToPath(entry)
-  const bundle = bundleFor(file)
+export function forkWorker(id: string): ChildProcess {
   const stdio: ('ignore' | 'inherit' | 'ipc')[] = ['ignore', 'inherit', 'inherit', 'ipc']
+  // The installed package is JavaScript already (dist/, the worker scripts bundled at build time):
+  // the worker starts as it is, with neither esbuild nor tsx.
+  if (COMPILED) return fork(path.join(PACKAGE_ROOT, 'dist', `${id}.js`), [], { execArgv: [], stdio })
+  const file = path.join(PACKAGE_ROOT, `${id}.ts`)
+  const bundle = bundleFor(file)
   if (bundle !== undefined) return fork(bundle, [], { execArgv: [], stdio })
-  return fork(file, [], { execArgv: ['--import', TSX_LOADER], stdio })
+  // Resolved from vaultcheck's own location: `--import tsx` would resolve from the user's working
+  // directory, which need not have tsx (a global install, a project without it, a temp folder).
+  return fork(file, [], { execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href], stdio })
 }
 
 /**
@@ -48,6 +50,8 @@ function bundleFor(entry: string): string | undefined {
   let out: string | undefined
   try {
     const name = path.basename(entry, '.ts')
+    // A development dependency: loaded only when running from the TypeScript sources.
+    const { buildSync } = require('esbuild') as typeof import('esbuild')
     const built = buildSync({
       entryPoints: [entry],
       absWorkingDir: PACKAGE_ROOT,

@@ -34,7 +34,7 @@ import {
 } from 'viem'
 import { formatAbiItem } from 'viem/utils'
 import { DeployError, HarnessError, ReadRevertedError, VaultcheckError } from './errors.ts'
-import { enableFastPath } from './fastpath.ts'
+import { enableFastPath } from './fastpath/index.ts'
 import { JournaledStateManager } from './state.ts'
 import { DEFAULT_EVM_VERSION, toHardfork, type EvmVersion } from './evm-version.ts'
 import { decodeRevert, formatRevert, type RevertReason } from './revert.ts'
@@ -52,7 +52,7 @@ export type ChainOptions = {
   /** Initial native balance of every actor, in wei. Default 10n ** 24n. */
   actorBalance?: bigint
   /**
-   * Use the ethereumjs speed-ups in evm-fastpath.ts (default true). Only tests and the bench turn
+   * Use the ethereumjs speed-ups in fastpath/ (default true). Only tests and the bench turn
    * this off, to show the speed-ups change nothing observable.
    */
   fastPath?: boolean
@@ -582,15 +582,15 @@ class LocalChain implements Chain {
 
 /**
  * The chain's EVM: with the fast path, the journaled state manager (state.ts) and the patches of
- * evm-fastpath.ts; without it, the stock ethereumjs set-up (SimpleStateManager) that the
- * equivalence tests and the bench compare against.
+ * fastpath/; without it, the stock ethereumjs set-up (SimpleStateManager) that the equivalence
+ * tests and the bench compare against.
  */
 export async function createChainEvm(evmVersion: EvmVersion, fast: boolean): Promise<{ evm: EVM; sm: JournaledStateManager | SimpleStateManager }> {
   const common = new Common({ chain: Mainnet, hardfork: toHardfork(evmVersion) as Hardfork })
   const sm = fast ? new JournaledStateManager({ common }) : new SimpleStateManager({ common })
   const evm = await createEVM({ common, stateManager: sm })
   if (fast) {
-    // The Interpreter class is not exported; take its prototype from a trivial run (see evm-fastpath.ts).
+    // The Interpreter class is not exported; take its prototype from a trivial run (see fastpath/index.ts).
     const probe = (await evm.runCode({ code: Uint8Array.of(0x00), gasLimit: 100n })) as { runState?: { interpreter?: object } }
     const interpreter = probe.runState?.interpreter
     if (interpreter === undefined) throw new HarnessError('Could not find the ethereumjs Interpreter to enable the fast path')

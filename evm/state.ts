@@ -19,7 +19,7 @@
  * them from RLP on every read), so no caller can mutate a stored Account, or one kept by the
  * journal, in place. Storage values and code are stored and returned as given, like
  * SimpleStateManager (nothing in the EVM writes into them; the jump-analysis cache in
- * evm-fastpath.ts relies on a contract's code array staying the same object).
+ * fastpath/ relies on a contract's code array staying the same object).
  *
  * test/chain.test.ts runs a scripted workload on the chain with this state manager and the fast
  * path, and with SimpleStateManager and no fast path, and requires identical results.
@@ -81,7 +81,7 @@ export class JournaledStateManager implements StateManagerInterface {
     return this.accountByHex(bytesToUnprefixedHex(address.bytes))
   }
 
-  /** getAccount on unprefixed hex, without the promise (evm-fastpath's SSTORE). */
+  /** getAccount on unprefixed hex, without the promise (the fast path's SSTORE). */
   accountByHex(addressHex: string): Account | undefined {
     const a = this.accounts.get(addressHex)?.v
     return a === undefined ? undefined : copyAccount(a)
@@ -125,7 +125,7 @@ export class JournaledStateManager implements StateManagerInterface {
     return this.storageByHex(bytesToUnprefixedHex(address.bytes), bytesToUnprefixedHex(key))
   }
 
-  /** getStorage on the unprefixed hex the journal keys use, without the promise (evm-fastpath's SLOAD). */
+  /** getStorage on the unprefixed hex the journal keys use, without the promise (the fast path's SLOAD). */
   storageByHex(addressHex: string, keyHex: string): Uint8Array {
     return this.storage.get(addressHex)?.get(keyHex)?.v ?? new Uint8Array(0)
   }
@@ -134,7 +134,7 @@ export class JournaledStateManager implements StateManagerInterface {
     this.putStorageByHex(bytesToUnprefixedHex(address.bytes), bytesToUnprefixedHex(key), value)
   }
 
-  /** putStorage on unprefixed hex (evm-fastpath's SSTORE). */
+  /** putStorage on unprefixed hex (the fast path's SSTORE). */
   putStorageByHex(addressHex: string, keyHex: string, value: Uint8Array): void {
     let slots = this.storage.get(addressHex)
     if (slots === undefined) {

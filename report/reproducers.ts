@@ -1,19 +1,33 @@
 /**
  * Standalone reproducers a user can keep: a vitest file that replays the stored counterexample and
  * fails, for the same reason, until the vault is fixed; and a Foundry test (`.t.sol`) making the same
- * calls, for forge users and audit reports (see foundry.ts).
+ * calls, for forge users and audit reports (see foundry/).
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { PACKAGE_ROOT, compileBundled } from '../engine/bundled.ts'
+import { COMPILED } from '../evm/package-root.ts'
 import { writeAtomic, type StoredFailure } from './failures.ts'
-import { renderFoundryReproducer, renderFoundryToml, standardRemaps } from './foundry.ts'
+import { renderFoundryReproducer, renderFoundryToml, standardRemaps } from './foundry/index.ts'
 import { replayTarget } from '../engine/suite.ts'
 import { driverFor } from '../properties/drivers.ts'
 import { loadTarget, type TargetSpec } from '../engine/target.ts'
 
-const INDEX = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'index.ts')
+/**
+ * Where a reproducer imports `replay` from. From an installed package that the project itself
+ * resolves, the bare name, so that a reproducer moved into the project's tests reads like any other
+ * test; otherwise (vaultcheck's own sources, a global install) a relative path to this very entry.
+ */
+function replayImport(fromDir: string, root: string): string {
+  if (COMPILED) {
+    try {
+      if (fs.realpathSync(path.join(root, 'node_modules', 'vaultcheck')) === fs.realpathSync(PACKAGE_ROOT)) return 'vaultcheck'
+    } catch {
+      // Not installed in this project: fall through to the path.
+    }
+  }
+  return rel(fromDir, path.join(PACKAGE_ROOT, COMPILED ? 'dist/index.js' : 'index.ts'))
+}
 
 export function reproducersDir(root: string): string {
   return path.join(root, '.vaultcheck', 'reproducers')
@@ -22,12 +36,14 @@ export function reproducersDir(root: string): string {
 export async function writeReproducers(root: string, failureFile: string, f: StoredFailure, spec: TargetSpec): Promise<string[]> {
   const base = path.basename(failureFile, '.json')
   const dir = path.join(reproducersDir(root), path.basename(path.dirname(failureFile)))
-  const file = path.join(dir, `${base}.test.ts`)
+  // Not `.test.ts`: vitest's default include would collect it into the project's own test run,
+  // where a stored failure (or a false alarm) is not a test the user chose to keep.
+  const file = path.join(dir, `${base}.repro.ts`)
   writeAtomic(file, renderVitestReproducer({ dir, failureFile, f, spec, root }))
   // A config of their own, so reproducers run whatever the project's vitest include patterns are:
   //   npx vitest run --config .vaultcheck/reproducers/vitest.config.mjs
   const config = path.join(reproducersDir(root), 'vitest.config.mjs')
-  writeAtomic(config, "import { fileURLToPath } from 'node:url'\nexport default { root: fileURLToPath(new URL('.', import.meta.url)), test: { include: ['**/*.test.ts'], testTimeout: 120_000 } }\n")
+  writeAtomic(config, "import { fileURLToPath } from 'node:url'\nexport default { root: fileURLToPath(new URL('.', import.meta.url)), test: { include: ['**/*.repro.ts'], testTimeout: 120_000 } }\n")
   const sol = await writeFoundryReproducer(root, dir, base, f, spec)
   return sol ? [file, sol] : [file]
 }
@@ -99,7 +115,7 @@ export function renderVitestReproducer(p: { dir: string; failureFile: string; f:
 ${f.steps.map((s, i) => `//   ${i + 1}. ${s}`).join('\n')}
 import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
-import { replay } from ${JSON.stringify(rel(p.dir, INDEX))}
+import { replay } from ${JSON.stringify(replayImport(p.dir, p.root))}
 
 const failure = ${JSON.stringify(
     {

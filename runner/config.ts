@@ -5,7 +5,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { tsImport } from 'tsx/esm/api'
 import { z } from 'zod'
 import { KINDS, type Kind } from '../engine/property.ts'
 import { ConfigError } from '../evm/errors.ts'
@@ -101,7 +100,7 @@ export async function loadConfig(file: string): Promise<{ config: z.output<typeo
     // tsImport loads a TypeScript config as ESM whatever the user's package.json says: a config
     // in a project without "type": "module" would otherwise be compiled to CommonJS and fail.
     mod = /\.(c|m)?ts$/.test(abs)
-      ? ((await tsImport(pathToFileURL(abs).href, import.meta.url)) as { default?: unknown })
+      ? ((await (await import('tsx/esm/api')).tsImport(pathToFileURL(abs).href, import.meta.url)) as { default?: unknown })
       : ((await import(pathToFileURL(abs).href)) as { default?: unknown })
   } catch (cause) {
     throw new ConfigError({ file, issues: [{ path: '(file)', message: `cannot load: ${(cause as Error).message}` }] })

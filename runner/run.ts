@@ -336,7 +336,7 @@ class ChildWorker implements PoolWorker {
   private exited = false
 
   constructor(signal?: AbortSignal) {
-    this.child = forkWorker(new URL('./worker.ts', import.meta.url))
+    this.child = forkWorker('runner/worker')
     const onAbort = () => {
       if (!this.exited) this.child.send({ type: 'abort' })
     }

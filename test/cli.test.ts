@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, test } from 'vitest'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const BIN = path.join(ROOT, 'cli', 'bin.mjs')
+const BIN = path.join(ROOT, 'cli', 'dev.mjs')
 
 function vaultcheck(cwd: string, args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env, NO_COLOR: '1' }, timeout: 240_000 })
@@ -85,6 +85,14 @@ describe('vaultcheck run on a vault that breaks a promise', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', '.vaultcheck/reproducers/vitest.config.mjs'], { cwd: dir, encoding: 'utf8', timeout: 120_000 })
     expect(r.status).toBe(1)
     expect(r.stdout + r.stderr).toContain('RESERVE-EXIT-001 is broken again')
+  }, 120_000)
+
+  test("a default vitest run in the user's project does not collect the reproducers", () => {
+    const files = fs.readdirSync(path.join(dir, '.vaultcheck', 'reproducers', 'ReserveFullExitBlocked'))
+    expect(files.some((f) => f.endsWith('.repro.ts'))).toBe(true)
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--passWithNoTests'], { cwd: dir, encoding: 'utf8', timeout: 120_000 })
+    expect(r.status, r.stdout + r.stderr).toBe(0)
+    expect(r.stdout + r.stderr).toMatch(/No test files found/)
   }, 120_000)
 
   test('after the vault is fixed, the stored failure is reported as fixed? and kept', () => {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, test } from 'vitest'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const BIN = path.join(ROOT, 'cli', 'bin.mjs')
+const BIN = path.join(ROOT, 'cli', 'dev.mjs')
 
 /** The forge binary of the platform package @foundry-rs/forge installs, if any. */
 function findForge(): string | undefined {

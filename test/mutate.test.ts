@@ -5,10 +5,10 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { compile } from '../evm/compile.ts'
-import { applyMutant, generateMutants, literalValue, runMutation, type Mutant } from '../audit/mutate.ts'
+import { applyMutant, generateMutants, literalValue, runMutation, type Mutant } from '../audit/mutate/index.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const BIN = path.join(ROOT, 'cli', 'bin.mjs')
+const BIN = path.join(ROOT, 'cli', 'dev.mjs')
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'mutate')
 
 function vaultcheck(cwd: string, args: string[]) {

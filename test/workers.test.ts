@@ -53,7 +53,7 @@ test('a campaign cut short by its time limit says so in the JSON and pretty repo
 // loader (which cost ~0.7 s per worker start); its name follows its content, so an edit to any
 // source it contains gives a new file rather than stale code.
 test('workers start from a bundle of the current sources', async () => {
-  const child = forkWorker(new URL('../runner/worker.ts', import.meta.url))
+  const child = forkWorker('runner/worker')
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
   child.send({ type: 'exit' })
   expect(await exited).toBe(0)

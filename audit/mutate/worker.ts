@@ -1,5 +1,5 @@
 /** Child-process side of `vaultcheck mutate`: compiles and tests one mutant at a time. */
-import { runMutantJob, type MutantJob } from './mutate.ts'
+import { runMutantJob, type MutantJob } from './job.ts'
 
 process.on('message', async (m: { type: string; job?: MutantJob }) => {
   if (m.type !== 'mutant' || !m.job) return
