@@ -8,3 +8,9 @@ const source = 'test/fixtures/third-party/OzVaults.sol'
 
 describeVault({ kind: 'erc4626', source, contract: 'OzTokenizedVault', root, name: 'OpenZeppelin ERC4626' })
 describeVault({ kind: 'reserve', source, contract: 'OzWrappedToken', root, name: 'OpenZeppelin ERC20Wrapper' })
+
+// solady's and solmate's WETH, from npm. solady's declares no Deposit or Withdrawal event: the
+// kind's interface events are compared only where the vault's ABI declares them.
+const wrappers = 'test/fixtures/third-party/NpmWrappers.sol'
+describeVault({ kind: 'native', source: wrappers, contract: 'SoladyWrappedEther', root, name: 'solady WETH' })
+describeVault({ kind: 'native', source: wrappers, contract: 'SolmateWrappedEther', root, name: 'solmate WETH' })
