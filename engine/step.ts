@@ -9,7 +9,7 @@ import { PropertyViolation, type Kind, type PropertyDef } from './property.ts'
 import type { CallResult, Chain, DecodedLog } from '../evm/chain.ts'
 import { diffObservations, type Observation, type ObservationPlan } from '../evm/observe.ts'
 import { formatRevert } from '../evm/revert.ts'
-import { TargetShapeError } from '../evm/errors.ts'
+import { MalformedReturnError, TargetShapeError } from '../evm/errors.ts'
 
 export type ActionSpec<M> = {
   /** The action's name: 'deposit', 'liquidate', 'price' ... */
@@ -139,7 +139,7 @@ export class World<M> {
   /** True between begin() and the next reset: views that fail then are the vault's failure. */
   private running = false
 
-  async observe(): Promise<Observation> {
+  async observe(after?: string): Promise<Observation> {
     if (!this.running) return this.plan.read(this.chain)
     try {
       return await this.plan.read(this.chain)
@@ -149,7 +149,7 @@ export class World<M> {
       if (!(e instanceof TargetShapeError)) throw e
       const id = `${this.kind.toUpperCase()}-VIEW-001`
       if (!this.isEnabled(id)) throw new RunDiscarded(id)
-      throw new PropertyViolation({ propertyId: id, message: `a view stopped answering after step ${this.stepIndex}: ${e.shortMessage}`, expected: 'every observed view answers', actual: e.shortMessage })
+      throw new PropertyViolation({ propertyId: id, message: `a view stopped answering after ${after ?? `step ${this.stepIndex}`}: ${e.shortMessage}`, expected: 'every observed view answers', actual: e.shortMessage })
     }
   }
 
@@ -167,8 +167,17 @@ export class World<M> {
     const pre = this.last
     const preModel = this.model
     const outcome = spec.predict(preModel)
-    const result = await spec.perform(this)
-    const post = await this.observe()
+    const result = await this.perform(spec)
+    let post: Observation
+    try {
+      post = await this.observe(spec.label)
+    } catch (e) {
+      // The step that broke a view belongs in the counterexample, marked as the failing one.
+      if (this.trace && e instanceof PropertyViolation) {
+        this.trace.push({ step: this.stepIndex + 1, label: spec.label, contract: this.withNames(describeResult(result, spec)), model: describeOutcome(outcome, spec), failed: e.propertyId })
+      }
+      throw e
+    }
     this.stepIndex++
     this.stats.actions++
     if (!result.ok) this.stats.reverted++
@@ -240,12 +249,37 @@ export class World<M> {
     }
   }
 
+  /** The action on the contract; a return that does not decode is the vault's DIFF-002, not ours. */
+  private async perform(spec: ActionSpec<M>): Promise<CallResult> {
+    try {
+      return await spec.perform(this)
+    } catch (e) {
+      if (!(e instanceof MalformedReturnError)) throw e
+      this.malformedReturn(e, spec.label)
+    }
+  }
+
+  /**
+   * A call whose return does not decode as its ABI declares: the contract's fault, reported under
+   * the kind's DIFF-002 (return values as the specification says) by default. Never returns.
+   */
+  malformedReturn(e: MalformedReturnError, during: string, id = `${this.kind.toUpperCase()}-DIFF-002`): never {
+    if (!this.isEnabled(id)) throw new RunDiscarded(id)
+    throw new PropertyViolation({ propertyId: id, message: `${during}: ${e.functionName}() returned data that does not decode`, expected: 'a return value encoded as the ABI declares', actual: e.shortMessage })
+  }
+
   /** Costly checks (the exit probe) in a snapshot that is then reverted. */
   async probe(): Promise<void> {
     this.stats.probes++
     const id = await this.chain.snapshot()
     try {
-      await this.driver.exitProbe(this)
+      try {
+        await this.driver.exitProbe(this)
+      } catch (e) {
+        if (!(e instanceof MalformedReturnError)) throw e
+        // An exit whose return does not decode cannot be checked, and no caller could rely on it.
+        this.malformedReturn(e, 'exit probe', `${this.kind.toUpperCase()}-EXIT-001`)
+      }
     } catch (e) {
       const last = this.trace?.[this.trace.length - 1]
       if (last && e instanceof PropertyViolation) last.failed = e.propertyId

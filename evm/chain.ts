@@ -33,7 +33,7 @@ import {
   type Hex,
 } from 'viem'
 import { formatAbiItem } from 'viem/utils'
-import { DeployError, HarnessError, ReadRevertedError, VaultcheckError } from './errors.ts'
+import { DeployError, HarnessError, MalformedReturnError, ReadRevertedError, VaultcheckError } from './errors.ts'
 import { enableFastPath } from './fastpath/index.ts'
 import { JournaledStateManager } from './state.ts'
 import { DEFAULT_EVM_VERSION, toHardfork, type EvmVersion } from './evm-version.ts'
@@ -139,6 +139,15 @@ function encodeCall(abi: Abi, functionName: string, args: readonly unknown[]): H
   if (e === null) return encodeFunctionData({ abi, functionName, args } as Parameters<typeof encodeFunctionData>[0])
   if (e.item.inputs.length === 0) return e.selector
   return `${e.selector}${encodeAbiParameters(e.item.inputs, args as unknown[]).slice(2)}`
+}
+
+/** The decoded return of a call at `address`; bytes that do not decode are the contract's fault. */
+function decodeReturn(abi: Abi, functionName: string, args: readonly unknown[], data: Hex, address: string): unknown {
+  try {
+    return decodeResult(abi, functionName, args, data)
+  } catch (cause) {
+    throw new MalformedReturnError({ functionName, address, data, cause })
+  }
 }
 
 function decodeResult(abi: Abi, functionName: string, args: readonly unknown[], data: Hex): unknown {
@@ -481,7 +490,7 @@ class LocalChain implements Chain {
     const logAbis = [p.abi, this.eventAbi]
     return {
       ok: true,
-      result: decodeResult(p.abi, p.functionName, args, returnData),
+      result: decodeReturn(p.abi, p.functionName, args, returnData, p.address),
       returnData,
       logs: out.logs.map((l) => decodeLog(l, logAbis)),
       gasUsed: out.gasUsed,
@@ -502,7 +511,7 @@ class LocalChain implements Chain {
       const reason = decodeRevert({ data: bytesToHex(out.returnData), abis: this.revertAbis(p.abi), exceptionError: out.exceptionError })
       throw new ReadRevertedError({ functionName: p.functionName, address: p.address, reason: formatRevert(reason) })
     }
-    return decodeResult(p.abi, p.functionName, args, bytesToHex(out.returnData)) as T
+    return decodeReturn(p.abi, p.functionName, args, bytesToHex(out.returnData), p.address) as T
   }
 
   async callRaw(p: { from?: Address; to: Address; data?: Hex; value?: bigint }): Promise<RawCallResult> {

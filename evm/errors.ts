@@ -119,6 +119,24 @@ export class ConfigError extends VaultcheckError {
   }
 }
 
+/**
+ * A call returned bytes that do not decode as its ABI declares (too short, say). The contract
+ * misbehaved, not vaultcheck: during a run it is a vault verdict (DIFF-002 for an action, VIEW-001
+ * for a view).
+ */
+export class MalformedReturnError extends VaultcheckError {
+  override name = 'MalformedReturnError'
+  readonly functionName: string
+  readonly address: string
+  constructor(params: { functionName: string; address: string; data: string; cause?: unknown }) {
+    const n = (params.data.length - 2) / 2
+    const shown = params.data.length > 66 ? `${params.data.slice(0, 66)}...` : params.data
+    super(`${params.functionName}() on ${params.address} returned ${n} bytes that do not decode as its ABI says (${shown})`, { cause: params.cause })
+    this.functionName = params.functionName
+    this.address = params.address
+  }
+}
+
 /** An interface mismatch: the target lacks a function its kind requires, or returns the wrong shape. */
 export class TargetShapeError extends VaultcheckError {
   override name = 'TargetShapeError'

@@ -1,6 +1,6 @@
 import { concatBytes, encodeFunctionData, hexToBytes, type Abi, type AbiFunction, type Address } from 'viem'
 import type { Chain } from './chain.ts'
-import { HarnessError, ReadRevertedError, TargetShapeError, VaultcheckError } from './errors.ts'
+import { HarnessError, MalformedReturnError, ReadRevertedError, TargetShapeError, VaultcheckError } from './errors.ts'
 
 /**
  * One view the harness reads after every step, named by a readable key
@@ -67,6 +67,7 @@ export class ObservationPlan {
       const r = await chain.readRaw({ to: this.multiread, data: this.calldata })
       const bitmapWords = (n + 255) >> 8
       const ret = r.returnData
+      if (!r.ok) await this.blame(chain)
       if (!r.ok || ret.length !== (bitmapWords + n) * 32) throw new HarnessError('the Multiread lens failed or returned the wrong number of words')
       for (let i = 0; i < n; i++) {
         const off = (bitmapWords + i) * 32
@@ -95,12 +96,31 @@ export class ObservationPlan {
             details: ['every view a kind requires must succeed; check the contract implements the interface'],
           })
         }
+        if (cause instanceof MalformedReturnError) throw new TargetShapeError(cause.shortMessage, { cause })
         if (cause instanceof VaultcheckError) throw cause
         throw new TargetShapeError(`${spec.functionName}() on ${spec.address} returned data that does not decode`, { cause })
       }
       out[spec.key] = toBigint(value, spec.key)
     }
     return out
+  }
+
+  /**
+   * The lens call as a whole failed: a view it called used up the gas (an endless loop, a view that
+   * grows with state) and left too little for the lens to finish. Each view is read alone to name
+   * the one at fault, which is the vault's failure; only if each answers alone is the lens to blame.
+   */
+  private async blame(chain: Chain): Promise<void> {
+    for (const spec of this.specs) {
+      if (spec.kind !== 'call') continue
+      const data = hexToBytes(encodeFunctionData({ abi: spec.abi, functionName: spec.functionName, args: spec.args ?? [] } as never))
+      const r = await chain.readRaw({ to: spec.address, data })
+      if (!r.ok) {
+        throw new TargetShapeError(`${spec.functionName}() failed on ${spec.address} while observing ${spec.key} (reverted or ran out of gas)`, {
+          details: ['every view a kind requires must answer, within the block gas limit'],
+        })
+      }
+    }
   }
 }
 

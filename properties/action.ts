@@ -1,5 +1,6 @@
 import type fc from 'fast-check'
 import type { ActionSpec, World } from '../engine/step.ts'
+import { MalformedReturnError } from '../evm/errors.ts'
 
 /**
  * The one command class every kind uses. It carries a *recipe* (actor indexes, amount recipes)
@@ -19,7 +20,12 @@ export class Action<M> implements fc.AsyncCommand<World<M>, World<M>> {
 
   async run(_model: World<M>, world: World<M>): Promise<void> {
     if (this.probe) {
-      await this.probe(world)
+      try {
+        await this.probe(world)
+      } catch (e) {
+        if (e instanceof MalformedReturnError) world.malformedReturn(e, this.recipe)
+        throw e
+      }
       return
     }
     const spec = await this.build(world)
