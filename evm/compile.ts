@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
-import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import type { Abi, Hex } from 'viem'
 import {
@@ -13,6 +13,7 @@ import {
   SourceNotFoundError,
 } from './errors.ts'
 import { DEFAULT_EVM_VERSION, type EvmVersion } from './evm-version.ts'
+import { chooseSolc, loadSolc, type SolcPackage } from './solc-versions.ts'
 
 export type OptimizerSettings = { enabled: boolean; runs: number }
 
@@ -77,27 +78,9 @@ const DEFAULT_OPTIMIZER: OptimizerSettings = { enabled: true, runs: 200 }
 // ---------------------------------------------------------------------------------------------
 // solc loading
 
-type Solc = { version(): string; compile(input: string, callbacks?: unknown): string }
-
-const require = createRequire(import.meta.url)
-let solcInstance: Solc | undefined
-
-// Loading soljson costs a few hundred milliseconds; a cache hit should not pay it.
-function loadSolc(): Solc {
-  solcInstance ??= require('solc') as Solc
-  return solcInstance
-}
-
+/** The bundled compiler's full version string (loads it). */
 export function compilerVersion(): string {
   return loadSolc().version()
-}
-
-/**
- * The version that goes into the cache key. solc-js bundles exactly one soljson per npm release,
- * so the package version pins the compiler without loading it.
- */
-function solcPackageVersion(): string {
-  return (require('solc/package.json') as { version: string }).version
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,7 +291,8 @@ function collectSources(
 // Cache
 
 function cacheKey(parts: {
-  evmVersion: EvmVersion
+  solc: SolcPackage
+  evmVersion: EvmVersion | undefined
   optimizer: OptimizerSettings
   remappings: readonly Remapping[]
   sources: Map<string, string>
@@ -316,7 +300,8 @@ function cacheKey(parts: {
   const sources = [...parts.sources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const material = JSON.stringify({
     format: CACHE_FORMAT,
-    solc: solcPackageVersion(),
+    // solc-js ships one soljson per npm release: the package version pins the compiler unloaded.
+    solc: parts.solc.version,
     evmVersion: parts.evmVersion,
     optimizer: { enabled: parts.optimizer.enabled, runs: parts.optimizer.runs },
     remappings: parts.remappings,
@@ -406,15 +391,16 @@ const hex = (object: string | undefined): Hex => `0x${object ?? ''}`
 
 function runSolc(
   sources: Map<string, string>,
-  settings: { evmVersion: EvmVersion; optimizer: OptimizerSettings; remappings: readonly Remapping[] },
+  settings: { solc: SolcPackage; evmVersion: EvmVersion | undefined; optimizer: OptimizerSettings; remappings: readonly Remapping[] },
 ): { version: string; output: SolcOutput } {
-  const solc = loadSolc()
+  const solc = loadSolc(settings.solc)
   const input = {
     language: 'Solidity',
     sources: Object.fromEntries([...sources].map(([name, content]) => [name, { content }])),
     settings: {
       optimizer: settings.optimizer,
-      evmVersion: settings.evmVersion,
+      // Undefined: the compiler's own default, the newest EVM an older solc knows.
+      ...(settings.evmVersion ? { evmVersion: settings.evmVersion } : {}),
       // Only needed so solc maps remapped import strings to the unit names we already chose.
       remappings: settings.remappings.map((r) => `${r.context ? `${r.context}:` : ''}${r.prefix}=${r.target}`),
       outputSelection: {
@@ -461,7 +447,6 @@ export async function compile(params: CompileParams): Promise<CompileOutput> {
     root,
     includePaths: (params.includePaths ?? defaultIncludePaths(root)).map((p) => path.resolve(root, p)),
   }
-  const evmVersion = params.evmVersion ?? DEFAULT_EVM_VERSION
   const optimizer = params.optimizer ?? DEFAULT_OPTIMIZER
   const remappings = parseRemappings(params.remappings ?? [], layout)
   if (params.sources.length === 0) {
@@ -469,7 +454,12 @@ export async function compile(params: CompileParams): Promise<CompileOutput> {
   }
 
   const sources = collectSources(params.sources, layout, remappings, params.overrides)
-  const settingsHash = cacheKey({ evmVersion, optimizer, remappings, sources })
+  const solc = chooseSolc(sources, () => [...layout.includePaths, ...defaultIncludePaths(path.dirname(fileURLToPath(import.meta.url)))])
+  // An older compiler does not know the bundled one's EVM version: it targets its own default,
+  // which the chain (running the newest hardfork) executes as well.
+  const requested = params.evmVersion ?? (solc.bundled ? DEFAULT_EVM_VERSION : undefined)
+  const evmVersion = params.evmVersion ?? DEFAULT_EVM_VERSION
+  const settingsHash = cacheKey({ solc, evmVersion: requested, optimizer, remappings, sources })
 
   const cacheDir =
     params.cacheDir === false ? undefined : path.resolve(root, params.cacheDir ?? path.join('.vaultcheck', 'cache'))
@@ -479,7 +469,7 @@ export async function compile(params: CompileParams): Promise<CompileOutput> {
     if (cached) return cached
   }
 
-  const { version, output } = runSolc(sources, { evmVersion, optimizer, remappings })
+  const { version, output } = runSolc(sources, { solc, evmVersion: requested, optimizer, remappings })
   const diagnostics = (output.errors ?? []).map((e) => toDiagnostic(e, sources))
   const errors = diagnostics.filter((d) => d.severity === 'error')
   if (errors.length > 0) throw new CompileError(errors)

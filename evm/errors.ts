@@ -157,3 +157,22 @@ export class ReadRevertedError extends VaultcheckError {
     this.functionName = params.functionName
   }
 }
+
+/** No installed solc satisfies every `pragma solidity` of a compilation. */
+export class CompilerVersionError extends VaultcheckError {
+  override name = 'CompilerVersionError'
+  readonly file: string
+  readonly pragma: string
+  constructor(params: { file: string; pragma: string; installed: readonly string[]; install?: string }) {
+    super(`No installed solc satisfies "pragma solidity ${params.pragma};" in ${params.file}`, {
+      details: [
+        `installed: ${params.installed.join(', ') || '(none)'}`,
+        ...(params.install
+          ? [`install one beside vaultcheck's bundled compiler: ${params.install}`]
+          : ['no solc release satisfies every pragma of this compilation together; check the pragmas of the files it imports']),
+      ],
+    })
+    this.file = params.file
+    this.pragma = params.pragma
+  }
+}
