@@ -9,6 +9,7 @@ import { KINDS, type Kind } from './property.ts'
 import { REFERENCE_VAULTS, bundledArtifact, compileBundled, mockArtifacts } from './bundled.ts'
 import type { CampaignTarget } from './campaign.ts'
 import { compile, getArtifact, type Artifact } from '../evm/compile.ts'
+import { readFoundryProject, type FoundryProject } from '../evm/foundry-project.ts'
 import { ConfigError, DeployError, SourceNotFoundError } from '../evm/errors.ts'
 import type { EvmVersion } from '../evm/evm-version.ts'
 
@@ -42,7 +43,17 @@ export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
     const root = path.resolve(spec.root ?? process.cwd())
     const file = path.resolve(root, spec.source)
     if (!fs.existsSync(file)) throw new SourceNotFoundError(spec.source)
-    const out = await compile({ sources: [file], root, remappings: spec.remappings, evmVersion: spec.evmVersion })
+    // A Foundry project compiles as forge would compile it; the config's own remappings still win.
+    const foundry = readFoundryProject(path.dirname(file))
+    const remappings = foundry ? mergeRemappings(spec.remappings ?? [], foundry) : spec.remappings
+    const out = await compile({
+      sources: [file],
+      root,
+      remappings,
+      evmVersion: spec.evmVersion ?? foundry?.evmVersion,
+      ...(foundry?.optimizer ? { optimizer: foundry.optimizer } : {}),
+      ...(foundry?.solcVersion ? { solcVersion: foundry.solcVersion } : {}),
+    })
     artifact = getArtifact(out, spec.contract)
   } else {
     artifact = await bundledArtifact(spec.contract ?? REFERENCE_VAULTS[spec.kind], spec.evmVersion)
@@ -60,6 +71,21 @@ export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
     compilerVersion,
     bytecodeHash: bytecodeHash(artifact.deployedBytecode ?? artifact.bytecode),
   }
+}
+
+/** The config's remappings, then the Foundry project's for prefixes the config does not map (absolute targets). */
+function mergeRemappings(own: readonly string[], foundry: FoundryProject): string[] {
+  const key = (r: string) => r.split('=')[0]
+  const mine = new Set(own.map(key))
+  const theirs = foundry.remappings
+    .filter((r) => !mine.has(key(r)))
+    .map((r) => {
+      const i = r.indexOf('=')
+      const target = r.slice(i + 1)
+      const abs = path.resolve(foundry.root, target)
+      return `${r.slice(0, i)}=${abs}${target.endsWith('/') && !abs.endsWith('/') ? '/' : ''}`
+    })
+  return [...own, ...theirs]
 }
 
 /** Hash of the runtime code without solc's metadata trailer, so a comment change is not a new vault. */

@@ -26,6 +26,8 @@ export type CompileParams = {
   remappings?: readonly string[]
   /** Default { enabled: true, runs: 200 }. */
   optimizer?: OptimizerSettings
+  /** An exact compiler version (Foundry's `solc_version`); default: chosen from the pragmas. */
+  solcVersion?: string
   /** Default DEFAULT_EVM_VERSION. */
   evmVersion?: EvmVersion
   /** Default `<root>/.vaultcheck/cache`; false disables the cache. */
@@ -454,7 +456,7 @@ export async function compile(params: CompileParams): Promise<CompileOutput> {
   }
 
   const sources = collectSources(params.sources, layout, remappings, params.overrides)
-  const solc = chooseSolc(sources, () => [...layout.includePaths, ...defaultIncludePaths(path.dirname(fileURLToPath(import.meta.url)))])
+  const solc = chooseSolc(sources, () => [...layout.includePaths, ...defaultIncludePaths(path.dirname(fileURLToPath(import.meta.url)))], params.solcVersion)
   // An older compiler does not know the bundled one's EVM version: it targets its own default,
   // which the chain (running the newest hardfork) executes as well.
   const requested = params.evmVersion ?? (solc.bundled ? DEFAULT_EVM_VERSION : undefined)

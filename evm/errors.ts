@@ -163,8 +163,8 @@ export class CompilerVersionError extends VaultcheckError {
   override name = 'CompilerVersionError'
   readonly file: string
   readonly pragma: string
-  constructor(params: { file: string; pragma: string; installed: readonly string[]; install?: string }) {
-    super(`No installed solc satisfies "pragma solidity ${params.pragma};" in ${params.file}`, {
+  constructor(params: { file: string; pragma: string; installed: readonly string[]; install?: string; subject?: string }) {
+    super(params.subject ? `No installed solc matches ${params.pragma} (${params.subject})` : `No installed solc satisfies "pragma solidity ${params.pragma};" in ${params.file}`, {
       details: [
         `installed: ${params.installed.join(', ') || '(none)'}`,
         ...(params.install

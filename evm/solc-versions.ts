@@ -80,7 +80,14 @@ export function installedSolcs(nodeModules: readonly string[]): SolcPackage[] {
  * look in when the bundled compiler does not fit. Throws CompilerVersionError naming a pragma that
  * no installed compiler satisfies, with the npm command that installs one.
  */
-export function chooseSolc(sources: ReadonlyMap<string, string>, search: () => readonly string[]): SolcPackage {
+export function chooseSolc(sources: ReadonlyMap<string, string>, search: () => readonly string[], pinned?: string): SolcPackage {
+  if (pinned !== undefined) {
+    if (pinned === BUNDLED_SOLC.version) return BUNDLED_SOLC
+    const found = installedSolcs(search()).find((p) => p.version === pinned)
+    if (found) return found
+    const [file] = sources.keys()
+    throw new CompilerVersionError({ file: 'foundry.toml', pragma: `solc_version = "${pinned}"`, installed: [`${BUNDLED_SOLC.version} (bundled)`], install: `npm i -D solc-${pinned}@npm:solc@${pinned}`, subject: `the compiler foundry.toml pins for ${file}` })
+  }
   const constraints: { file: string; pragma: string; range: semver.Range | undefined }[] = []
   for (const [file, content] of sources) for (const pragma of pragmasOf(content)) constraints.push({ file, pragma, range: rangeOf(pragma) })
   const fits = (v: string) => constraints.every((c) => c.range === undefined || semver.satisfies(v, c.range))
