@@ -52,6 +52,7 @@ describe('chunks', () => {
     active: {},
     stats: { runs: 10, actions: 50, reverted: 0, noops: 0, probes: 0, underwater: 0 },
     interrupted: false,
+    detected: [],
   })
 
   test('the run budget is cut into chunks by its size alone, each chunk with a seed of its own', () => {

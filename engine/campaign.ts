@@ -111,6 +111,8 @@ export type CampaignResult = {
   vacuous?: string
   /** Set when the campaign stopped early (Ctrl-C or time limit): its figures cover what ran. */
   interrupted?: string
+  /** What the kind detected about the target (implementation family, ...); absent when nothing. */
+  detected?: string[]
   durationMs: number
 }
 
@@ -280,6 +282,8 @@ export type ChunkOutcome = {
   active: Record<string, { runs: number; actions: number }>
   stats: RunStats & { runs: number }
   interrupted: boolean
+  /** What the kind detected about the target at setup (the same in every chunk). */
+  detected: string[]
 }
 
 type ChunkContext<M> = {
@@ -426,7 +430,7 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
     options.onRun?.({ runs: total.runs, actions: total.actions, failures: failures.length })
     if (options.stopOnFirstFailure) break
   }
-  return { index, startEnabled, failures, active: Object.fromEntries(activeSince), stats: total, interrupted }
+  return { index, startEnabled, failures, active: Object.fromEntries(activeSince), stats: total, interrupted, detected: [...bench.world.detected] }
 }
 
 /**
@@ -511,6 +515,7 @@ export function mergeChunks(
     stats: total,
     vacuous: p.interrupted ? undefined : vacuity(total),
     ...(p.interrupted ? { interrupted: p.interrupted } : {}),
+    ...(outcomes[0]?.detected.length ? { detected: outcomes[0].detected } : {}),
     durationMs: p.durationMs,
   }
 }

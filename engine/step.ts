@@ -289,6 +289,13 @@ export class World<M> {
     }
   }
 
+  /** What the kind found out about the target at setup ("conversions: virtual offset 10^3, detected"). */
+  readonly detected: string[] = []
+
+  note(line: string): void {
+    if (!this.detected.includes(line)) this.detected.push(line)
+  }
+
   private eventsByAddress = new Map<string, ReadonlySet<string> | undefined>()
 
   /** The event names the ABI of the contract at `address` declares (undefined: no ABI known). */

@@ -40,6 +40,7 @@ export function formatCampaign(res: CampaignResult, opts: FormatOptions = {}): s
   const head = `${p.bold(res.target)} (${res.kind}): ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`
   const stats = `  ${s.runs} runs, ${s.actions} actions (${s.reverted} reverted, ${s.noops} no-ops), ${s.probes} exit probes${s.underwater ? `, ${s.underwater} under-water liquidations (bad debt)` : ''}${opts.timing === false ? '' : `, ${(res.durationMs / 1000).toFixed(1)} s`}`
   const lines = [head, p.dim(stats)]
+  for (const d of res.detected ?? []) lines.push(p.dim(`  ${d}`))
   if (res.vacuous) lines.push(p.red(`  vacuous: ${res.vacuous}`))
   if (res.interrupted) lines.push(p.yellow(`  stopped early (${res.interrupted}): the figures cover the runs that completed`))
   for (const r of res.properties) lines.push(formatProperty(r, opts).replace(/^/gm, '  '))

@@ -50,6 +50,8 @@ export type JsonTarget = {
   vacuous?: string
   /** Present when the campaign stopped before its run budget (time limit, Ctrl-C): the figures cover what ran. */
   interrupted?: string
+  /** What the kind detected about the vault at setup (its implementation family, ...). */
+  detected?: string[]
   durationMs: number
   properties: JsonProperty[]
   /** Stored failures replayed before exploring, and what became of them. */
@@ -83,6 +85,7 @@ export function toJsonTarget(r: TargetOutcome): JsonTarget {
     underwaterLiquidations: r.stats.underwater,
     ...(r.vacuous ? { vacuous: r.vacuous } : {}),
     ...(r.interrupted ? { interrupted: r.interrupted } : {}),
+    ...(r.detected?.length ? { detected: r.detected } : {}),
     durationMs: r.durationMs,
     properties: r.properties.map((p) => ({
       id: p.id,

@@ -14,3 +14,12 @@ describeVault({ kind: 'reserve', source, contract: 'OzWrappedToken', root, name:
 const wrappers = 'test/fixtures/third-party/NpmWrappers.sol'
 describeVault({ kind: 'native', source: wrappers, contract: 'SoladyWrappedEther', root, name: 'solady WETH' })
 describeVault({ kind: 'native', source: wrappers, contract: 'SolmateWrappedEther', root, name: 'solmate WETH' })
+
+// ERC-4626 vaults of the three widely used families, from npm. Their conversions are detected at
+// deploy (OpenZeppelin's offset 10^3, solady's 10^0, solmate's none); solmate's has no defence
+// against the donation attack, which is its design's real weakness and is reported (RND-001/003).
+const vaults = 'test/fixtures/third-party/NpmVaults.sol'
+describeVault({ kind: 'erc4626', source: vaults, contract: 'OzOffsetVault', root, name: 'OpenZeppelin ERC4626, decimals offset 3' })
+describeVault({ kind: 'erc4626', source, contract: 'OzTokenizedVault', root, name: 'OpenZeppelin ERC4626, 6-decimal asset' }, { decimals: 6 })
+describeVault({ kind: 'erc4626', source: vaults, contract: 'SoladyVault', root, name: 'solady ERC4626' })
+describeVault({ kind: 'erc4626', source: vaults, contract: 'SolmateVault', root, name: 'solmate ERC4626 (no virtual offset)' }, { expectFailures: ['ERC4626-RND-001', 'ERC4626-RND-003'] })
