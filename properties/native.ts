@@ -25,6 +25,7 @@ import {
   erc20Commands,
   fmt,
   role,
+  sumBalances,
   tokenReads,
 } from './common.ts'
 import { ok, projectAllowances, syncSupplyLedger, wrapperAccess, wrapperBacking, wrapperExit } from './reserve.ts'
@@ -36,6 +37,30 @@ const C = 'native'
 
 /** A force-fed donation is capped here so the vault's coin balance never nears 2^256. */
 const DONATION_CAP = 10n ** 30n
+
+/** Targets whose totalSupply() is their coin balance (WETH9), keyed by their deployed instance. */
+const SUPPLY_IS_BALANCE = new WeakSet<object>()
+
+function supplyIsBalance(w: World<M>): boolean {
+  return SUPPLY_IS_BALANCE.has(w.instance)
+}
+
+/**
+ * WETH9 returns `address(this).balance` as totalSupply(); solmate, solady and OpenZeppelin-style
+ * wrappers track the supply they minted. Both are correct. One wei force-fed in a reverted
+ * snapshot tells them apart: only the first reports it as supply.
+ */
+async function detectSupplyFamily(w: World<M>): Promise<void> {
+  const vault = w.instance.vault
+  const supply = () => w.chain.read<bigint>({ address: vault, abi: w.instance.vaultAbi, functionName: 'totalSupply' })
+  const counted = await w.inSnapshot(async () => {
+    const before = await supply()
+    await w.chain.setBalance(vault, (await w.chain.getBalance(vault)) + 1n)
+    return (await supply()) === before + 1n
+  })
+  if (counted) SUPPLY_IS_BALANCE.add(w.instance)
+  w.note(counted ? "totalSupply: the vault's coin balance (WETH9 family; force-fed coin is backing, not a mint), detected" : 'totalSupply: the supply minted by deposits, detected')
+}
 
 /** The CallResult of an action that is not a call (coin force-fed with setBalance). */
 const NO_CALL: CallResult = { ok: true, result: undefined, returnData: '0x', logs: [], gasUsed: 0n }
@@ -50,6 +75,7 @@ export const nativeDriver: KindDriver<M> = {
   },
 
   async setup(w) {
+    await detectSupplyFamily(w)
     // The chain funds every actor with native coin; the model starts from what is observed.
     let m: M = N.createNativeState({ vault: w.instance.vault })
     for (const a of [...w.actors, { name: 'vault', address: w.instance.vault }]) {
@@ -67,7 +93,7 @@ export const nativeDriver: KindDriver<M> = {
   project(m, w) {
     const o: Observation = {}
     for (const a of w.accounts()) o[`${W}.balanceOf(${a.name})`] = E.balanceOf(m.token, a.address)
-    o[`${W}.totalSupply`] = m.token.totalSupply
+    o[`${W}.totalSupply`] = supplyIsBalance(w) ? N.backing(m) : m.token.totalSupply
     projectAllowances(o, w, m.token, W)
     for (const a of w.actors) o[`${C}.balanceOf(${a.name})`] = N.nativeBalanceOf(m, a.address)
     o[`${C}.balanceOf(vault)`] = N.backing(m)
@@ -75,7 +101,9 @@ export const nativeDriver: KindDriver<M> = {
   },
 
   sync(m, obs, w) {
-    const token = syncSupplyLedger(m.token, obs, w, W)
+    const synced = syncSupplyLedger(m.token, obs, w, W)
+    // WETH9's totalSupply() is its coin balance: the tokens issued are what the balances add up to.
+    const token = supplyIsBalance(w) ? { ...synced, totalSupply: sumBalances(obs, W, w) } : synced
     let native = m.native
     for (const a of [...w.actors, { name: 'vault', address: w.instance.vault }]) {
       const v = obs[`${C}.balanceOf(${a.name})`]
@@ -85,7 +113,12 @@ export const nativeDriver: KindDriver<M> = {
   },
 
   invariants: [
-    wrapperBacking<M>('NATIVE', W, `${C}.balanceOf(vault)`, 'coin the vault holds'),
+    wrapperBacking<M>('NATIVE', W, `${C}.balanceOf(vault)`, 'coin the vault holds', (ctx) => {
+      if (!supplyIsBalance(ctx.world)) return undefined
+      // Coin that arrived without a deposit (force-fed) backs the tokens; it is not a claim.
+      const m = ctx.expected ?? ctx.preModel
+      return { value: ctx.post[`${W}.totalSupply`] - (N.backing(m) - m.token.totalSupply), name: 'tokens deposits issued (totalSupply() minus force-fed coin)' }
+    }),
     wrapperAccess<M>('NATIVE', W, C),
   ],
 
@@ -97,6 +130,7 @@ export const nativeDriver: KindDriver<M> = {
       received: (pre, post, name) => post[`${C}.balanceOf(${name})`] - pre[`${C}.balanceOf(${name})`],
       supplyKey: `${W}.totalSupply`,
       prefix: W,
+      ...(supplyIsBalance(w) ? { outstanding: (o: Observation) => sumBalances(o, W, w) } : {}),
     })
     await rejectingHolderProbe(w)
   },
