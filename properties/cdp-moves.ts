@@ -17,6 +17,8 @@ export type PriceMove =
   | { t: 'belowMin'; ppm: number }
   | { t: 'zero' }
   | { t: 'reset' }
+  /** The price plus an odd number of wei: collateral x price then lands between multiples of 1e18. */
+  | { t: 'odd'; wei: number }
 
 /**
  * Price moves on coarse grids (basis points, whole percents, tenths): a move and an amount that only
@@ -30,6 +32,9 @@ export const priceMove: fc.Arbitrary<PriceMove> = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 50, max: 99 }).map((pct): PriceMove => ({ t: 'belowMin', ppm: pct * 10_000 })) },
   { weight: 1, arbitrary: fc.constant<PriceMove>({ t: 'zero' }) },
   { weight: 1, arbitrary: fc.constant<PriceMove>({ t: 'reset' }) },
+  // A health check that rounds in the borrower's favour only shows where collateral x price is not
+  // a multiple of 1e18: round prices hide it.
+  { weight: 2, arbitrary: fc.constantFrom(1, 3, 7, 333_333_333, 999_999_999_999_999_999).map((wei): PriceMove => ({ t: 'odd', wei })) },
 )
 
 /** The moves that make a borrower liquidatable, or sit exactly on its boundary. */
@@ -55,6 +60,8 @@ export function describeMove(m: PriceMove): string {
       return 'zero'
     case 'reset':
       return 'reset'
+    case 'odd':
+      return `+${m.wei} wei`
   }
 }
 
@@ -89,6 +96,10 @@ export const priceSpec = (world: World<M>, r: { move: PriceMove; actor: number }
     case 'reset':
       next = initial
       why = 'back to the initial price'
+      break
+    case 'odd':
+      next = base + BigInt(r.move.wei)
+      why = `+${r.move.wei} wei`
       break
     case 'atMin':
     case 'belowMin': {

@@ -119,6 +119,12 @@ export const FIXTURES: readonly Fixture[] = [
     trips: ['CDP-DIFF-001', 'CDP-RATIO-001'],
   },
   {
+    contract: 'CdpHealthRoundsForBorrower',
+    kind: 'cdp',
+    bug: "the health check rounds collateral x price up to whole 1e18 units (in the borrower's favour): a borrow just past the limit passes at a price that is not round",
+    trips: ['CDP-DIFF-001', 'CDP-RATIO-001'],
+  },
+  {
     contract: 'CdpLiquidatableAtMinimum',
     kind: 'cdp',
     bug: 'liquidation boundary off by one: a position exactly at the minimum ratio can be liquidated',
