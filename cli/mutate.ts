@@ -10,7 +10,7 @@
  */
 import path from 'node:path'
 import { InvalidArgumentError, Option, type Command } from 'commander'
-import { ConfigError } from '../evm/errors.ts'
+import { ConfigError, VaultcheckError } from '../evm/errors.ts'
 // The operator list only (no imports of its own): the mutation engine loads when `mutate` runs.
 import { MUTATION_OPERATORS, type MutationOperator } from '../audit/mutate/operators.ts'
 import { KINDS, type Kind } from '../engine/property.ts'
@@ -37,11 +37,15 @@ const int = (name: string) => (v: string) => {
   return n
 }
 const collect = (v: string, prev: string[] = []) => [...prev, v]
-/** 0.9 or 90 (percent). */
-const score = (v: string) => {
-  const n = Number(v)
-  if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError(`--min-score must be a fraction (0.9) or a percentage (90), got "${v}"`)
-  return n > 1 ? n / 100 : n
+/** A fraction from 0 to 1 (0.9), or a percentage with its sign (90%): never a bare 90, never 1.5. */
+export const score = (v: string) => {
+  const pct = v.trim().endsWith('%')
+  const n = Number(pct ? v.trim().slice(0, -1) : v)
+  const max = pct ? 100 : 1
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > max) {
+    throw new InvalidArgumentError(`--min-score must be a fraction from 0 to 1 (0.9) or a percentage with % (90%), got "${v}"`)
+  }
+  return pct ? n / 100 : n
 }
 
 export async function mutateCommand(flags: MutateFlags): Promise<number> {
@@ -79,6 +83,12 @@ export async function mutateCommand(flags: MutateFlags): Promise<number> {
         process.stderr.write(`[${done}/${total}] ${m.id} ${m.file}:${m.line} ${m.operator}: ${verdict}\n`)
       },
     })
+    if (r.scored === 0 && !controller.signal.aborted) {
+      // A score over no mutants would read as 0% or 100%; neither says anything about the suite.
+      throw new VaultcheckError(`nothing to score: ${r.mutants.length} mutant(s) of ${r.file}, ${r.invalid} of them invalid (did not compile)`, {
+        details: ['check --operator and --mutant, or the file: mutation testing needs mutants that compile'],
+      })
+    }
     const text = reporter === 'json' ? mutationJson(r) : formatMutation(r)
     if (flags.output) writeAtomic(path.resolve(cwd, flags.output), text)
     else process.stdout.write(text)
@@ -106,7 +116,7 @@ export function registerMutate(program: Command): void {
     .option('--timeout <seconds>', 'per-mutant budget (default 120)', int('--timeout'))
     .option('--operator <name>', `only these operators (repeatable): ${MUTATION_OPERATORS.join(', ')}`, collect)
     .option('--mutant <id>', 'only these mutant ids (repeatable)', collect)
-    .option('--min-score <x>', 'exit 1 when the non-equivalent score is below x (0.9 or 90)', score)
+    .option('--min-score <x>', 'exit 1 when the non-equivalent score (timeouts and errors count as not killed) is below x (0.9 or 90%)', score)
     .option('--reporter <name>', 'pretty | json')
     .option('--output <file>', 'write the report here instead of stdout')
     .action(async (flags: MutateFlags) => {

@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { compile } from '../evm/compile.ts'
 import { applyMutant, generateMutants, literalValue, runMutation, type Mutant } from '../audit/mutate/index.ts'
+import { EQUIVALENT_MUTANTS, equivalenceOf } from '../audit/mutate/equivalent.ts'
+import { scoreMutants } from '../audit/mutate/score.ts'
+import type { MutantResult } from '../audit/mutate/types.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = path.join(ROOT, 'cli', 'dev.mjs')
@@ -100,7 +103,8 @@ describe('running mutants', () => {
       .replace(/\}\s*$/, '    function _roundDown(uint256 x) internal pure returns (uint256) {\n        return x;\n    }\n}\n')
     fs.writeFileSync(path.join(dir, 'contracts', 'ReserveVault.sol'), src)
     const r = await runMutation({ kind: 'reserve', source: 'contracts/ReserveVault.sol', contract: 'ReserveVault', root: dir, operators: ['rounding'], runs: 2, workers: 1 })
-    expect(r).toMatchObject({ invalid: 1, killed: 0, survived: 0, score: 1 })
+    // Nothing was judged: the score is 0, never a vacuous 100%.
+    expect(r).toMatchObject({ invalid: 1, killed: 0, survived: 0, scored: 0, score: 0 })
     expect(r.mutants[0]).toMatchObject({ status: 'invalid', operator: 'rounding', replacement: '_roundUp' })
     expect(r.mutants[0].detail).toMatch(/compilation failed/)
   }, 60_000)
@@ -115,7 +119,8 @@ describe('vaultcheck mutate', () => {
     expect(report.killed).toBeGreaterThan(0)
     expect(report.score).toBeGreaterThan(0.5)
     expect(report.score).toBeLessThanOrEqual(1)
-    expect(report.score).toBeCloseTo(report.killed / (report.killed + report.survived), 3)
+    expect(report.scored).toBe(report.killed + report.survived + report.timeout + report.errors)
+    expect(report.score).toBeCloseTo(report.killed / report.scored, 3)
     for (const m of report.mutants) {
       expect(m).toMatchObject({ id: expect.stringMatching(/^M\d+$/), file: 'contracts/ReserveVault.sol', line: expect.any(Number), operator: expect.any(String), change: expect.stringMatching(/^- .*\n\+ /) })
       expect(['killed', 'survived', 'invalid', 'timeout', 'error']).toContain(m.status)
@@ -135,4 +140,34 @@ describe('vaultcheck mutate', () => {
     const noContract = vaultcheck(ROOT, ['mutate', '--kind', 'reserve', '--source', 'contracts/ReserveVault.sol'])
     expect(noContract.code).toBe(2)
   }, 60_000)
+})
+
+describe('the mutation gate', () => {
+  const result = (status: MutantResult['status'], equivalent?: string) => ({ status, key: `k-${status}`, ...(equivalent ? { equivalent } : {}) }) as unknown as MutantResult
+
+  test('timeouts and errors count as not killed; invalid mutants are not scored; nothing scored is 0', () => {
+    const s = scoreMutants([result('killed'), result('killed'), result('survived', 'why'), result('timeout'), result('error'), result('invalid')], '')
+    expect(s).toMatchObject({ killed: 2, survived: 1, timeout: 1, errors: 1, invalid: 1, scored: 5, equivalent: 1 })
+    expect(s.score).toBeCloseTo(2 / 5)
+    expect(s.nonEquivalentScore).toBeCloseTo(2 / 4)
+    expect(scoreMutants([result('invalid')], '')).toMatchObject({ scored: 0, score: 0, nonEquivalentScore: 0 })
+  })
+
+  test("the equivalent-mutant list applies to the bundled vault's own content only, not to a file of the same name", () => {
+    const key = Object.keys(EQUIVALENT_MUTANTS).find((k) => k.startsWith('TokenizedVault.sol:'))!
+    const bundled = fs.readFileSync(path.join(ROOT, 'contracts', 'TokenizedVault.sol'), 'utf8')
+    expect(equivalenceOf(key, bundled)).toBe(EQUIVALENT_MUTANTS[key])
+    expect(equivalenceOf(key, bundled.replace('contract TokenizedVault', 'contract TokenizedVault /* mine */'))).toBeUndefined()
+  })
+
+  test('--min-score takes 0..1 or an explicit percentage; nothing to score exits 2', () => {
+    for (const bad of ['1.5', '90', '-0.1', '101%', 'x']) {
+      const r = vaultcheck(ROOT, ['mutate', '--kind', 'reserve', '--min-score', bad])
+      expect(r.code, bad).toBe(2)
+      expect(r.stderr).toContain('--min-score must be a fraction from 0 to 1 (0.9) or a percentage with % (90%)')
+    }
+    const none = vaultcheck(ROOT, ['mutate', '--kind', 'reserve', '--mutant', 'M999', '--runs', '2', '--min-score', '90%'])
+    expect(none.code, none.stderr).toBe(2)
+    expect(none.stderr).toMatch(/nothing to score: 0 mutant\(s\) of contracts\/ReserveVault\.sol/)
+  }, 120_000)
 })

@@ -3,7 +3,13 @@
  *
  * A mutant is equivalent when no caller can observe the change. Those are excluded from the
  * "non-equivalent" score: no suite can kill them. Keyed by Mutant.key (file:function:orig => repl).
+ * The verdicts are about these files as shipped: they apply only to a file whose content is the
+ * bundled one's (see equivalenceOf), never to a user's file that happens to share its name.
  */
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { PACKAGE_ROOT } from '../../evm/package-root.ts'
 
 export const EQUIVALENT_MUTANTS: Readonly<Record<string, string>> = {
   // ReserveVault: the receiver == vault guard. Not equivalent in the strict sense (the call succeeds
@@ -34,4 +40,19 @@ export const EQUIVALENT_MUTANTS: Readonly<Record<string, string>> = {
     "only the Liquidate event's fields change: the cdp kind has no standard interface, its events are the reference's own (model/cdp.ts), and the cdp specification promises none of them (CDP-DIFF-002 covers positions, balances and seized collateral, all unchanged)",
   'CollateralDebtVault.sol:CollateralDebtVault.liquidate:seized, price => price, seized':
     "only the Liquidate event's fields change: the cdp kind has no standard interface, its events are the reference's own (model/cdp.ts), and the cdp specification promises none of them (CDP-DIFF-002 covers positions, balances and seized collateral, all unchanged)",
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
+const bundledHashes = new Map<string, string | undefined>()
+
+/** Why the mutant `key` of a file with this content is equivalent, if it is a bundled vault's. */
+export function equivalenceOf(key: string, content: string): string | undefined {
+  const reason = EQUIVALENT_MUTANTS[key]
+  if (!reason) return undefined
+  const base = key.slice(0, key.indexOf(':'))
+  if (!bundledHashes.has(base)) {
+    const file = path.join(PACKAGE_ROOT, 'contracts', base)
+    bundledHashes.set(base, fs.existsSync(file) ? sha256(fs.readFileSync(file, 'utf8')) : undefined)
+  }
+  return bundledHashes.get(base) === sha256(content) ? reason : undefined
 }

@@ -13,6 +13,7 @@ export function mutationJson(r: MutationReport): string {
         contract: r.contract,
         score: round4(r.score),
         nonEquivalentScore: round4(r.nonEquivalentScore),
+        scored: r.scored,
         killed: r.killed,
         survived: r.survived,
         invalid: r.invalid,
@@ -52,7 +53,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 export function formatMutation(r: MutationReport): string {
   const lines: string[] = []
   lines.push(`${r.contract} (${r.kind}) — ${r.file}: ${r.mutants.length} mutants, ${r.budget.runs} runs each, seed ${r.budget.seed}`)
-  lines.push(`score ${pct(r.score)} (${r.killed} killed / ${r.killed + r.survived}); ${r.survived} survived (${r.equivalent} known equivalent), ${r.invalid} invalid, ${r.timeout} timed out, ${r.errors} errors`)
+  lines.push(`score ${pct(r.score)} (${r.killed} killed / ${r.scored} scored); ${r.survived} survived (${r.equivalent} known equivalent), ${r.timeout} timed out and ${r.errors} errored (scored as not killed), ${r.invalid} invalid (not scored)`)
   lines.push(`non-equivalent score ${pct(r.nonEquivalentScore)}`)
   if (r.interrupted) lines.push(r.interrupted)
   lines.push('')
@@ -78,7 +79,7 @@ export function formatMutation(r: MutationReport): string {
   if (r.wronglyEquivalent.length) lines.push('', `listed as equivalent but killed (fix EQUIVALENT_MUTANTS): ${r.wronglyEquivalent.join('; ')}`)
   const other = r.mutants.filter((m) => m.status === 'timeout' || m.status === 'error')
   if (other.length) {
-    lines.push('', 'timed out or errored (not scored):')
+    lines.push('', 'timed out or errored (count as not killed):')
     for (const m of other) lines.push(`  ${m.id} ${m.status}: ${m.detail ?? ''}`)
   }
   return lines.join('\n') + '\n'

@@ -1,7 +1,7 @@
 /** runMutation: the baseline run, then every mutant through the worker pool, scored. */
 import os from 'node:os'
 import { VaultcheckError } from '../../evm/errors.ts'
-import { EQUIVALENT_MUTANTS } from './equivalent.ts'
+import { equivalenceOf } from './equivalent.ts'
 import { applyMutant, generateMutants } from './generate.ts'
 import { runMutantJob, type JobOutcome, type MutantJob } from './job.ts'
 import { WorkerPool } from './pool.ts'
@@ -33,7 +33,7 @@ export async function runMutation(p: MutateParams): Promise<MutationReport> {
   let done = 0
   const finish = (i: number, o: JobOutcome, ms: number) => {
     const m = mutants[i]
-    const eq = EQUIVALENT_MUTANTS[m.key]
+    const eq = equivalenceOf(m.key, src.content)
     results[i] = { ...m, ...o, ...(eq && o.status === 'survived' ? { equivalent: eq } : {}), durationMs: ms }
     done++
     p.onMutantDone?.(results[i]!, done, mutants.length)
@@ -60,7 +60,7 @@ export async function runMutation(p: MutateParams): Promise<MutationReport> {
     kind: p.kind,
     file: src.unit,
     contract: src.contract,
-    ...scoreMutants(all),
+    ...scoreMutants(all, src.content),
     mutants: all,
     budget: { runs, depth: p.depth, seed, timeoutMs },
     ...(p.signal?.aborted ? { interrupted: `interrupted after ${all.length} of ${mutants.length} mutants` } : {}),

@@ -46,10 +46,12 @@ export type MutationReport = {
   kind: Kind
   file: string
   contract: string
-  /** killed / (killed + survived); 1 when there is nothing to score. */
+  /** killed / scored; 0 when there is nothing to score. */
   score: number
-  /** killed / (killed + survived - equivalent survivors). */
+  /** killed / (scored - equivalent survivors): what --min-score gates on. */
   nonEquivalentScore: number
+  /** Mutants judged: killed + survived + timed out + errored (invalid ones are not). */
+  scored: number
   killed: number
   survived: number
   invalid: number
