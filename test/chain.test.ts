@@ -377,6 +377,10 @@ describe('chain', () => {
     expect(fastPathStats.fastRuns).toBeGreaterThan(runs0)
     expect(fastPathStats.runInterpreterPatched).toBe(true)
     expect(fastPathStats.executeCallPatched).toBe(true)
+    // Every patch is active: each guard matched the reviewed ethereumjs source.
+    expect(fastPathStats.jumpsPatched).toBe(true)
+    expect(fastPathStats.commonMemoised).toBe(true)
+    expect(fastPathStats.jumpCacheHits).toBeGreaterThan(0)
     expect(fastPathStats.keccakCacheHits).toBeGreaterThan(keccakHits0)
     expect(fastPathStats.syncSloads).toBeGreaterThan(sloads0)
     expect(fastPathStats.syncSstores).toBeGreaterThan(sstores0)
@@ -618,5 +622,36 @@ describe('chain', () => {
     expect([...outcomes].sort()).toEqual(['out of gas', 'refund', 'revert', 'static state change', 'ok'].sort())
     expect(fastPathStats.syncSloads).toBeGreaterThan(sloads0)
     expect(fastPathStats.syncSstores).toBeGreaterThan(sstores0)
+  })
+})
+
+describe('fast-path guards', () => {
+  it('a patch whose ethereumjs source differs stays off and says so once, naming the patch and the release', async () => {
+    const { patchInterpreterPrototype } = await import('../evm/fastpath/jumps.ts')
+    const { memoiseCommon } = await import('../evm/fastpath/common-memo.ts')
+    const written: string[] = []
+    const write = process.stderr.write.bind(process.stderr)
+    process.stderr.write = ((s: string) => (written.push(String(s)), true)) as typeof process.stderr.write
+    try {
+      const changed = { _getValidJumpDestinations: (code: Uint8Array) => ({ jumps: code }) }
+      patchInterpreterPrototype(changed as never)
+      patchInterpreterPrototype({ _getValidJumpDestinations: () => 1 } as never)
+      const original = changed._getValidJumpDestinations
+      expect(changed._getValidJumpDestinations).toBe(original)
+      class OtherCommon {
+        isActivatedEIP() {
+          return true
+        }
+      }
+      const c = new OtherCommon()
+      memoiseCommon(c as never)
+      expect(Object.prototype.hasOwnProperty.call(c, 'isActivatedEIP')).toBe(false)
+    } finally {
+      process.stderr.write = write
+    }
+    expect(written).toEqual([
+      'vaultcheck: fast path patch 1 (jump analysis memo) is off: the ethereumjs code it relies on is not the reviewed source (@ethereumjs/evm 10.1.3 installed, 10.1.3 reviewed); results are unchanged, runs are slower\n',
+      'vaultcheck: fast path patch 2 (Common memo) is off: the ethereumjs code it relies on is not the reviewed source (@ethereumjs/evm 10.1.3 installed, 10.1.3 reviewed); results are unchanged, runs are slower\n',
+    ])
   })
 })

@@ -1,5 +1,11 @@
 /** Patch 2 (see index.ts): Common's answers memoised on one Common instance. */
 import type { Common } from '@ethereumjs/common'
+import { EVM_VERSION, SOURCE_HASHES, hash16 } from './guard.ts'
+import { fastPathStats, warnPatchOff } from './shared.ts'
+
+// Memoising is right only while these answer from the hardfork, EIPs and params alone, and the
+// reset methods are every way to change those: the reviewed source, checked by hash.
+const COMMON_METHODS = ['isActivatedEIP', 'gteHardfork', 'consensusType', 'param', 'setHardfork', 'setHardforkBy', 'setEIPs', 'updateParams', 'resetParams']
 
 export function memoiseCommon(common: Common): void {
   const c = common as unknown as Record<string, unknown> & {
@@ -10,6 +16,8 @@ export function memoiseCommon(common: Common): void {
   }
   if (Object.prototype.hasOwnProperty.call(c, '__vaultcheckFastPath')) return
   const proto = Object.getPrototypeOf(c) as typeof c
+  if (!COMMON_METHODS.every((m) => hash16((proto as Record<string, unknown>)[m]) === SOURCE_HASHES[m])) return warnPatchOff('patch 2 (Common memo)', EVM_VERSION)
+  fastPathStats.commonMemoised = true
   let eips = new Map<number, boolean>()
   let gte = new Map<string, boolean>()
   let params = new Map<string, bigint>()

@@ -2,9 +2,9 @@
 import type { Common } from '@ethereumjs/common'
 import type { EVM } from '@ethereumjs/evm'
 import { Account } from '@ethereumjs/util'
-import { SOURCE_HASHES, hash16 } from './guard.ts'
+import { EVM_VERSION, SOURCE_HASHES, hash16 } from './guard.ts'
 import type { EvmInternals, Msg } from './run-interpreter.ts'
-import { fastPathStats } from './shared.ts'
+import { fastPathStats, warnPatchOff } from './shared.ts'
 
 type CallMessage = Msg & {
   caller: unknown
@@ -94,7 +94,7 @@ export function patchExecuteCall(evm: EVM): void {
   const e = evm as unknown as CallInternals
   if (Object.prototype.hasOwnProperty.call(e, '_executeCall')) return
   const original = (Object.getPrototypeOf(e) as CallInternals)._executeCall
-  if (hash16(original) !== SOURCE_HASHES.executeCall) return
+  if (hash16(original) !== SOURCE_HASHES.executeCall) return warnPatchOff('patch 7 (_executeCall)', EVM_VERSION)
   e._executeCall = makeFastExecuteCall(original)
   fastPathStats.executeCallPatched = true
 }

@@ -43,6 +43,17 @@ export const SOURCE_HASHES: Record<string, string> = {
   originalStorageGet: 'fb3b7b86ed073928',
   originalStoragePut: '017a8e80ac4c68c4',
   getAddress: '02483f1e9c6cd7e1',
+  getValidJumpDestinations: 'a30ec99e04e322ec',
+  // @ethereumjs/common 10.1.3's Common methods patch 2 memoises or resets around.
+  isActivatedEIP: '931ac8a66349e377',
+  gteHardfork: '01ccd355cf4187ec',
+  consensusType: 'c90410e95dcae393',
+  param: 'e3cd1ddbd917525a',
+  setHardfork: '89a3cf591bda9cdc',
+  setHardforkBy: 'c7fe8c2083817c46',
+  setEIPs: '89227e1496cc0856',
+  updateParams: 'cf44ea2d2f5baab0',
+  resetParams: '046d6fdee479299b',
 }
 export const hash16 = (f: unknown) => createHash('sha256').update(String(f)).digest('hex').slice(0, 16)
 
@@ -51,13 +62,16 @@ export const hash16 = (f: unknown) => createHash('sha256').update(String(f)).dig
  * does not export (so their source cannot be hashed): the SSTORE path also requires the reviewed
  * @ethereumjs/evm release.
  */
-export const EVM_VERSION_REVIEWED = (() => {
+/** The installed @ethereumjs/evm release, named in the warning when a guard fails. */
+export const EVM_VERSION = (() => {
   const require = createRequire(import.meta.url)
   for (let dir = path.dirname(require.resolve('@ethereumjs/evm')); dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json')
     if (!fs.existsSync(file)) continue
     const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string }
-    if (pkg.name === '@ethereumjs/evm') return pkg.version === '10.1.3'
+    if (pkg.name === '@ethereumjs/evm') return pkg.version ?? 'unknown'
   }
-  return false
+  return 'unknown'
 })()
+
+export const EVM_VERSION_REVIEWED = EVM_VERSION === '10.1.3'

@@ -2,9 +2,12 @@
  * Speed-ups for @ethereumjs/evm that change no observable behaviour. Every patch vaultcheck applies
  * to ethereumjs lives here, and nowhere else.
  *
- * Checked against @ethereumjs/evm 10.1.3 and @ethereumjs/common 10.1.3 (dist/esm). After an
- * upgrade, re-read the methods named below and re-run test/chain.test.ts (it compares the chain with
- * and without these patches) and bench/chain-throughput.ts.
+ * Checked against @ethereumjs/evm 10.1.3 and @ethereumjs/common 10.1.3 (dist/esm). Every patch is
+ * guarded by the hashes of the ethereumjs source it replaces or relies on (guard.ts): after an
+ * upgrade a changed method turns its patch off, with one warning naming the patch and the release,
+ * and stock code runs. Then re-read the methods named below, update the hashes, and re-run
+ * test/chain.test.ts (it compares the chain with and without these patches and asserts every patch
+ * is active) and bench/chain-throughput.ts.
  *
  * Why: a profile of OpenZeppelin ERC4626 deposit/redeem calls showed two hot spots that are pure
  * recomputation:

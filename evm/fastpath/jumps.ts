@@ -1,5 +1,6 @@
 /** Patch 1 (see index.ts): the jump analysis memoised per (EVM opcode table, code array). */
-import { FASTPATH_EVMS, fastPathStats } from './shared.ts'
+import { EVM_VERSION, SOURCE_HASHES, hash16 } from './guard.ts'
+import { FASTPATH_EVMS, fastPathStats, warnPatchOff } from './shared.ts'
 import type { InterpreterLike, JumpAnalysis } from './types.ts'
 
 /** Per opcode table (one per EVM instance and hardfork), per code array. */
@@ -10,6 +11,9 @@ export function patchInterpreterPrototype(proto: InterpreterLike): void {
   if (PATCHED_PROTOTYPES.has(proto)) return
   PATCHED_PROTOTYPES.add(proto)
   const original = proto._getValidJumpDestinations
+  // The memo is right only while the analysis depends on nothing but the code and the opcode table.
+  if (hash16(original) !== SOURCE_HASHES.getValidJumpDestinations) return warnPatchOff('patch 1 (jump analysis memo)', EVM_VERSION)
+  fastPathStats.jumpsPatched = true
   proto._getValidJumpDestinations = function (this: InterpreterLike, code: Uint8Array): JumpAnalysis {
     const evm = this._evm
     if (!FASTPATH_EVMS.has(evm)) return original.call(this, code)

@@ -1,7 +1,8 @@
 /** Patches 3, 4 and 6 (see index.ts): per opcode table, how fastRun runs each opcode. */
 import { Hardfork, type Common } from '@ethereumjs/common'
 import { type SyncGas, SYNC_GAS } from './gas.ts'
-import { EVM_VERSION_REVIEWED, SOURCE_HASHES, hash16 } from './guard.ts'
+import { EVM_VERSION, EVM_VERSION_REVIEWED, SOURCE_HASHES, hash16 } from './guard.ts'
+import { warnPatchOff } from './shared.ts'
 import { keccakOp, mstore } from './opcodes.ts'
 import type { OpEntry } from './types.ts'
 
@@ -43,11 +44,10 @@ export function planFor(opcodeMap: OpEntry[], common: Common): Plan {
     plan.handler[0x20] = keccakOp as OpEntry['opHandler']
   }
   const sstoreEntry = opcodeMap[0x55]
+  const sstoreReviewed = sstoreEntry.opcodeInfo.code === 0x55 && hash16(sstoreEntry.gasHandler) === SOURCE_HASHES['gas:0x55'] && hash16(sstoreEntry.opHandler) === SOURCE_HASHES['op:0x55'] && EVM_VERSION_REVIEWED
+  if (!sstoreReviewed) warnPatchOff('patch 6 (synchronous SSTORE)', EVM_VERSION)
   if (
-    sstoreEntry.opcodeInfo.code === 0x55 &&
-    hash16(sstoreEntry.gasHandler) === SOURCE_HASHES['gas:0x55'] &&
-    hash16(sstoreEntry.opHandler) === SOURCE_HASHES['op:0x55'] &&
-    EVM_VERSION_REVIEWED &&
+    sstoreReviewed &&
     common.isActivatedEIP(2929) &&
     !common.isActivatedEIP(8038) &&
     // From Istanbul on (which also rules out Constantinople's EIP-1283 rule): EIP-2200.
@@ -56,12 +56,9 @@ export function planFor(opcodeMap: OpEntry[], common: Common): Plan {
     plan.mode[0x55] = 3
   }
   const sloadEntry = opcodeMap[0x54]
-  if (
-    sloadEntry.opcodeInfo.code === 0x54 &&
-    hash16(sloadEntry.gasHandler) === SOURCE_HASHES['gas:0x54'] &&
-    hash16(sloadEntry.opHandler) === SOURCE_HASHES['op:0x54'] &&
-    common.isActivatedEIP(2929)
-  ) {
+  const sloadReviewed = sloadEntry.opcodeInfo.code === 0x54 && hash16(sloadEntry.gasHandler) === SOURCE_HASHES['gas:0x54'] && hash16(sloadEntry.opHandler) === SOURCE_HASHES['op:0x54']
+  if (!sloadReviewed) warnPatchOff('patch 6 (synchronous SLOAD)', EVM_VERSION)
+  if (sloadReviewed && common.isActivatedEIP(2929)) {
     plan.mode[0x54] = 3
   }
   PLANS.set(opcodeMap, plan)

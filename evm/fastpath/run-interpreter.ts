@@ -1,8 +1,8 @@
 /** Patch 5 (see index.ts): runInterpreter without the per-frame runState spreads. */
 import { EVMError, type EVM } from '@ethereumjs/evm'
 import { Account, createZeroAddress } from '@ethereumjs/util'
-import { SOURCE_HASHES, hash16 } from './guard.ts'
-import { BIGINT_0, fastPathStats } from './shared.ts'
+import { EVM_VERSION, SOURCE_HASHES, hash16 } from './guard.ts'
+import { BIGINT_0, fastPathStats, warnPatchOff } from './shared.ts'
 import type { RunState } from './types.ts'
 
 export type Msg = {
@@ -131,7 +131,7 @@ export function patchRunInterpreter(evm: EVM, interpreterPrototype: object): voi
   const e = evm as unknown as EvmInternals
   if (Object.prototype.hasOwnProperty.call(e, 'runInterpreter')) return
   const original = (Object.getPrototypeOf(e) as EvmInternals).runInterpreter
-  if (hash16(original) !== SOURCE_HASHES.runInterpreter) return
+  if (hash16(original) !== SOURCE_HASHES.runInterpreter) return warnPatchOff('patch 5 (runInterpreter)', EVM_VERSION)
   const Interpreter = (interpreterPrototype as { constructor: InterpreterCtor }).constructor
   e.runInterpreter = makeFastRunInterpreter(Interpreter, original)
   fastPathStats.runInterpreterPatched = true

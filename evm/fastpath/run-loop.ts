@@ -1,9 +1,9 @@
 /** Patch 3 (see index.ts): Interpreter.prototype.run with synchronous steps. */
 import { EVMError } from '@ethereumjs/evm'
 import { JournaledStateManager } from '../state.ts'
-import { SOURCE_HASHES, hash16 } from './guard.ts'
+import { EVM_VERSION, SOURCE_HASHES, hash16 } from './guard.ts'
 import { planFor } from './plan.ts'
-import { BIGINT_0, FASTPATH_EVMS, fastPathStats } from './shared.ts'
+import { BIGINT_0, FASTPATH_EVMS, fastPathStats, warnPatchOff } from './shared.ts'
 import { type SloadInterpreter, ORIGINAL_STORAGE_REVIEWED, interpreterStorageReviewed, journalReviewed, reviewInterpreterStorage, sload, sstore } from './storage.ts'
 import type { InterpreterLike, OpEntry, RunResult, RunState } from './types.ts'
 
@@ -12,6 +12,7 @@ const STEP_ASIDE_EIPS = [3540, 6800, 7864, 7928, 8037]
 export function patchRunLoop(proto: InterpreterLike): void {
   const originalRun = proto.run
   if (hash16(originalRun) !== SOURCE_HASHES.run || hash16(proto.runStep) !== SOURCE_HASHES.runStep || hash16(proto.useGas) !== SOURCE_HASHES.useGas) {
+    warnPatchOff('patch 3 (run loop)', EVM_VERSION)
     return
   }
   fastPathStats.loopPatched = true

@@ -14,6 +14,20 @@ export const fastPathStats = {
   syncSloads: 0,
   syncSstores: 0,
   executeCallPatched: false,
+  jumpsPatched: false,
+  commonMemoised: false,
+}
+
+const WARNED = new Set<string>()
+
+/**
+ * A patch whose guard failed stays off and says so, once per process: results are unchanged (the
+ * stock ethereumjs code runs), only slower, and a user should know why a run is slower.
+ */
+export function warnPatchOff(patch: string, evmVersion: string): void {
+  if (WARNED.has(patch)) return
+  WARNED.add(patch)
+  process.stderr.write(`vaultcheck: fast path ${patch} is off: the ethereumjs code it relies on is not the reviewed source (@ethereumjs/evm ${evmVersion} installed, 10.1.3 reviewed); results are unchanged, runs are slower\n`)
 }
 
 export const BIGINT_0 = 0n

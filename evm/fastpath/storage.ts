@@ -4,8 +4,8 @@ import { EVMError } from '@ethereumjs/evm'
 import { OriginalStorageCache } from '@ethereumjs/statemanager'
 import { type Account, bigIntToBytes, bytesToBigInt, bytesToUnprefixedHex, EthereumJSErrorWithoutCode } from '@ethereumjs/util'
 import type { JournaledStateManager } from '../state.ts'
-import { SOURCE_HASHES, hash16 } from './guard.ts'
-import { BIGINT_0, fastPathStats } from './shared.ts'
+import { EVM_VERSION, SOURCE_HASHES, hash16 } from './guard.ts'
+import { BIGINT_0, fastPathStats, warnPatchOff } from './shared.ts'
 import type { InterpreterLike, OpcodeInfo, RunState } from './types.ts'
 
 /** The parts of @ethereumjs/evm's Journal (10.1.3) that warm storage slots. */
@@ -35,6 +35,7 @@ export function reviewInterpreterStorage(proto: InterpreterLike): void {
   interpreterStorageReviewed = INTERPRETER_STORAGE_METHODS.every(
     (m) => hash16((proto as unknown as Record<string, unknown>)[m]) === SOURCE_HASHES[m],
   )
+  if (!interpreterStorageReviewed || !ORIGINAL_STORAGE_REVIEWED) warnPatchOff('patch 6 (synchronous SLOAD/SSTORE: interpreter storage methods)', EVM_VERSION)
 }
 
 export const ORIGINAL_STORAGE_REVIEWED =
