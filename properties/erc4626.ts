@@ -136,16 +136,21 @@ async function postStepChecks(w: World<M>): Promise<void> {
   const maxes = w.isEnabled('ERC4626-RND-002')
   // convertToShares/convertToAssets are part of the interface the model predicts (EIP-4626: both
   // round down); no action returns them, so they are read here after every step.
-  const conversions = w.isEnabled('ERC4626-DIFF-002')
+  const differential = w.isEnabled('ERC4626-DIFF-002')
+  // VIEW-001 promises the conversions answer: they are read for it too, not only for DIFF-002.
+  const answers = w.isEnabled('ERC4626-VIEW-001')
+  const conversions = differential || answers
   if (!backing && !maxes && !conversions) return
   const post = w.last
   // Direct reads: a top-level call costs about half of a nested one in the Multiread lens.
-  // A view that reverts (a conversion overflowing on an absurd balance) is left out of the checks.
   const r: Record<string, bigint | undefined> = {}
   if (backing) {
     for (const a of w.accounts()) {
       const bal = post[`${S}.balanceOf(${a.name})`] ?? 0n
-      if (bal > 0n) r[`previewRedeem(${a.name})`] = await view(w, 'previewRedeem', [bal])
+      if (bal === 0n) continue
+      // previewRedeem MAY revert where redeem would (EIP-4626); the holder's claim is then valued
+      // by convertToAssets, which MUST answer: a holder is never left out of the sum.
+      r[`previewRedeem(${a.name})`] = (await view(w, 'previewRedeem', [bal])) ?? (await view(w, 'convertToAssets', [bal]))
     }
   }
   if (maxes || conversions) {
@@ -166,10 +171,17 @@ async function postStepChecks(w: World<M>): Promise<void> {
         try {
           want = predict(w.model, arg)
         } catch {
+          // The model's conversion overflows or divides by zero: the EIP lets the view revert.
           continue
         }
-        // A view that reverts (overflow on an absurd amount) is not compared.
-        if (got === undefined) continue
+        // The model answers, so the EIP says the view MUST: "MUST NOT revert unless due to integer
+        // overflow caused by an unreasonably large input", and the model has just shown no overflow.
+        w.check('ERC4626-VIEW-001', got !== undefined, () => ({
+          message: `after ${label} ${fn}(${arg}) reverted (EIP-4626: conversions MUST NOT revert)`,
+          expected: `${want}`,
+          actual: 'revert',
+        }))
+        if (got === undefined || !differential) continue
         w.check('ERC4626-DIFF-002', got === want, () => ({
           message: `after ${label} ${fn}(${arg}) differs from the model (EIP-4626: conversions round down)`,
           expected: `${want}`,
@@ -182,8 +194,14 @@ async function postStepChecks(w: World<M>): Promise<void> {
     let owed = 0n
     const parts: string[] = []
     for (const a of w.accounts()) {
+      if (!(`previewRedeem(${a.name})` in r)) continue
       const v = r[`previewRedeem(${a.name})`]
-      if (v === undefined) continue
+      // Neither previewRedeem nor convertToAssets answers for a holder: its claim cannot be valued,
+      // which is the view failing, not a holder to skip.
+      if (v === undefined) {
+        w.check('ERC4626-VIEW-001', false, () => ({ message: `after ${label} neither previewRedeem nor convertToAssets answers for ${a.name}'s ${post[`${S}.balanceOf(${a.name})`]} shares`, expected: 'a value', actual: 'revert' }))
+        continue
+      }
       owed += v
       parts.push(`${a.name} ${v}`)
     }

@@ -39,4 +39,10 @@ describe('views and returns that misbehave are vault verdicts', () => {
     expect(f.id).toBe('ERC4626-VIEW-001')
     expect(f.counterexample!.message).toMatch(/totalAssets\(\) reverted on/)
   }, 240_000)
+
+  test('a conversion that reverts where nothing overflows fails ERC4626-VIEW-001 (it was read only for DIFF-002, and its reverts skipped)', () => {
+    const failed = run('ConvertRevertsVault', ['--runs', '5', '--property', 'ERC4626-VIEW-001'])
+    expect(failed.map((p) => p.id)).toEqual(['ERC4626-VIEW-001'])
+    expect(failed[0].counterexample!.message).toMatch(/convertToAssets\(\d+\) reverted \(EIP-4626: conversions MUST NOT revert\)$/)
+  }, 240_000)
 })
