@@ -57,15 +57,24 @@ const rows: (string | number)[][] = [
   ['fixture', 'kind', 'actions med', 'worst', 'detect s med', 'worst', 'shrink s med', 'worst', 'len med', 'worst', 'best len', 'minimal', 'minimal hit', 'all trips'],
 ]
 const summary = { fixtures: 0, everySeed: 0, someSeed: 0, samples: 0, hits: 0 }
+// Campaigns that found nothing, and how often each "on some seeds" trip (alsoTrips) happened: a
+// miss is a result, not a sample to drop, and an alsoTrips entry that never trips is a stale claim.
+const misses: string[] = []
+const alsoLines: string[] = []
 for (const fx of fixtures) {
   const target = await loadTarget({ kind: fx.kind as Kind, contract: fx.contract })
   const samples: Sample[] = []
+  const also = new Map<string, number>((fx.alsoTrips ?? []).map((id) => [id, 0]))
   for (let seed = 1; seed <= seeds; seed++) {
     const failures: { propertyId: string; detectedMs: number; shrunkMs: number }[] = []
     const r = await runSuite(target, { seed, runs, onFailure: (f) => failures.push(f) })
     const failed = r.properties.filter((p) => p.status === 'failed')
+    for (const id of also.keys()) if (failed.some((x) => x.id === id)) also.set(id, also.get(id)! + 1)
     const first = failures[0]
-    if (!first) continue
+    if (!first) {
+      misses.push(`${fx.contract} seed ${seed}: no property failed in ${runs} runs`)
+      continue
+    }
     const p = failed.find((x) => x.id === first.propertyId)!
     const lens = failed.map((x) => actionCount(x.counterexample!.trace))
     samples.push({
@@ -83,8 +92,9 @@ for (const fx of fixtures) {
   summary.fixtures++
   if (hits === seeds) summary.everySeed++
   if (hits > 0) summary.someSeed++
-  summary.samples += samples.length
+  summary.samples += seeds
   summary.hits += hits
+  for (const [id, n] of also) alsoLines.push(`  ${fx.contract}: ${id} tripped on ${n}/${seeds} seeds${n === 0 ? ' (never: stale?)' : ''}`)
   rows.push([
     fx.contract,
     fx.kind,
@@ -108,5 +118,9 @@ console.log(
   `Minimal counterexample on every seed for ${summary.everySeed} of ${summary.fixtures} fixtures, on at least one seed for ${summary.someSeed}; ` +
     `${summary.hits} of ${summary.samples} campaigns (${fmtN((100 * summary.hits) / Math.max(1, summary.samples))}%).`,
 )
+console.log(`\nCampaigns that found nothing: ${misses.length} of ${summary.samples}${misses.length ? '' : ' (none)'}`)
+for (const m of misses) console.log(`  ${m}`)
+if (alsoLines.length) console.log('\nTrips listed as "on some seeds" (alsoTrips):')
+for (const l of alsoLines) console.log(l)
 console.log('\nMinimal lengths (by reasoning):')
 for (const fx of fixtures) console.log(`  ${fx.contract}: ${MINIMAL[fx.contract]?.len} (${MINIMAL[fx.contract]?.why})`)
