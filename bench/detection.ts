@@ -27,16 +27,21 @@ const MINIMAL: Record<string, { len: number; why: string }> = {
   ReserveWithdrawBurnsRecipient: { len: 1, why: 'withdrawTo(other, x): burns the holder-recipient' },
   ReserveAllowanceNotSpent: { len: 2, why: 'approve, transferFrom' },
   ReserveFullExitBlocked: { len: 0, why: 'the exit probe alone: actors start holding' },
+  ReserveSelfTransferBurns: { len: 1, why: 'transfer to self: actors start holding' },
+  ReserveSupplyCapInView: { len: 1, why: 'depositFor most of an underlying balance: the supply passes the cap' },
   NativeFullExitNoBurn: { len: 1, why: 'deposit, then the exit probe withdraws all' },
   NativeOddWithdrawOverpays: { len: 1, why: 'deposit(odd), then the exit probe' },
   NativeTransferFromNoAllowance: { len: 2, why: 'deposit, transferFrom without allowance' },
   NativeSelfTransferMints: { len: 2, why: 'deposit, transfer to self' },
+  NativeDustBalanceReverts: { len: 1, why: 'deposit(dust below 1 gwei)' },
   VaultDepositRoundsUp: { len: 2, why: 'donate, deposit (non-integer rate)' },
   VaultRedeemRoundsUp: { len: 2, why: 'deposit, donate, then the exit probe redeems' },
   // Detected as solmate's family, so only the design's weakness is left to find.
   VaultNoVirtualOffset: { len: 3, why: 'assets arrive while no shares exist, then the round-trip probe (deposit, redeem) captures them' },
   VaultWithdrawSkipsAllowance: { len: 2, why: 'deposit, withdraw by a non-owner' },
   VaultMaxWithdrawInShares: { len: 2, why: 'deposit, donate (rate != 1)' },
+  VaultConvertRevertsOnZero: { len: 1, why: 'deposit the whole asset balance: convertToShares(0) is read after the step' },
+  VaultFullBurnKeepsSupply: { len: 1, why: 'deposit, then the exit probe redeems all' },
   // cdp actors start holding collateral tokens, no position; self-liquidation is allowed.
   CdpBorrowChecksOldPosition: { len: 1, why: 'borrow from an empty position: the old (0, 0) position is healthy' },
   CdpFullWithdrawSkipsHealthCheck: { len: 3, why: 'deposit, borrow, withdraw everything' },
@@ -44,6 +49,9 @@ const MINIMAL: Record<string, { len: number; why: string }> = {
   CdpLiquidatableAtMinimum: { len: 3, why: 'deposit, borrow maxBorrow (exactly at the ratio), liquidate oneself' },
   CdpLiquidationKeepsTotalDebt: { len: 4, why: 'deposit, borrow, price drop, liquidate oneself' },
   CdpSeizeRoundsUp: { len: 4, why: 'deposit, borrow, price drop (inexact seize), liquidate oneself' },
+  CdpFullRepayRejected: { len: 2, why: 'deposit, borrow, then the exit probe repays the whole debt' },
+  CdpClosingWithdrawKeepsTotal: { len: 2, why: 'deposit, withdraw everything (no debt)' },
+  CdpUnhealthyDebtOfReverts: { len: 3, why: 'deposit, borrow, price drop below the minimum-ratio price' },
 }
 
 

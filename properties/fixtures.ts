@@ -44,6 +44,19 @@ export const FIXTURES: readonly Fixture[] = [
     trips: ['RESERVE-DIFF-001', 'RESERVE-EXIT-001'],
   },
   {
+    contract: 'ReserveSelfTransferBurns',
+    kind: 'reserve',
+    bug: 'a transfer to oneself debits without crediting (the credit is overwritten by a stale balance)',
+    // The vanished tokens are still in totalSupply: after every holder exits they remain outstanding.
+    trips: ['RESERVE-DIFF-002', 'RESERVE-BACKING-002', 'RESERVE-EXIT-001'],
+  },
+  {
+    contract: 'ReserveSupplyCapInView',
+    kind: 'reserve',
+    bug: 'totalSupply() reverts once the supply passes a cap that depositFor never enforces',
+    trips: ['RESERVE-VIEW-001'],
+  },
+  {
     contract: 'NativeFullExitNoBurn',
     kind: 'native',
     bug: 'withdraw skips the burn when wad equals the whole balance',
@@ -66,6 +79,12 @@ export const FIXTURES: readonly Fixture[] = [
     kind: 'native',
     bug: 'a transfer to oneself credits without debiting (balances read before writing)',
     trips: ['NATIVE-DIFF-002', 'NATIVE-BACKING-002', 'NATIVE-EXIT-001'],
+  },
+  {
+    contract: 'NativeDustBalanceReverts',
+    kind: 'native',
+    bug: 'balanceOf reverts for a nonzero balance below 1 gwei (a minimum-balance rule checked in the view)',
+    trips: ['NATIVE-VIEW-001'],
   },
   {
     contract: 'VaultDepositRoundsUp',
@@ -107,6 +126,18 @@ export const FIXTURES: readonly Fixture[] = [
     alsoTrips: ['ERC4626-DIFF-001'],
   },
   {
+    contract: 'VaultConvertRevertsOnZero',
+    kind: 'erc4626',
+    bug: "convertToShares reverts for 0 assets (deposit's zero-amount guard in a view EIP-4626 says MUST NOT revert)",
+    trips: ['ERC4626-VIEW-001'],
+  },
+  {
+    contract: 'VaultFullBurnKeepsSupply',
+    kind: 'erc4626',
+    bug: "burning an owner's whole share balance deletes it but never lowers totalSupply",
+    trips: ['ERC4626-DIFF-002', 'ERC4626-BACKING-002', 'ERC4626-EXIT-001'],
+  },
+  {
     contract: 'CdpBorrowChecksOldPosition',
     kind: 'cdp',
     bug: 'borrow checks health before adding the new debt',
@@ -141,6 +172,25 @@ export const FIXTURES: readonly Fixture[] = [
     kind: 'cdp',
     bug: 'seized collateral rounds up, handing the liquidator an extra unit',
     trips: ['CDP-DIFF-002', 'CDP-LIQ-001'],
+  },
+  {
+    contract: 'CdpFullRepayRejected',
+    kind: 'cdp',
+    bug: 'repay rejects repaying the whole debt (>= instead of >)',
+    trips: ['CDP-DIFF-001', 'CDP-EXIT-001'],
+  },
+  {
+    contract: 'CdpClosingWithdrawKeepsTotal',
+    kind: 'cdp',
+    bug: 'withdrawing the whole collateral of a debt-free position never lowers totalCollateral',
+    // Positions and token balances stay right: only the vault's own total drifts, which DIFF-002 does not project.
+    trips: ['CDP-BACKING-002'],
+  },
+  {
+    contract: 'CdpUnhealthyDebtOfReverts',
+    kind: 'cdp',
+    bug: "debtOf runs the actions' health check, so it reverts for a position a price move left unhealthy",
+    trips: ['CDP-VIEW-001'],
   },
 ]
 
