@@ -168,24 +168,21 @@ export class World<M> {
     const preModel = this.model
     const outcome = spec.predict(preModel)
     const result = await this.perform(spec)
+    const line: TraceLine | undefined = this.trace
+      ? { step: this.stepIndex + 1, label: spec.label, contract: this.withNames(describeResult(result, spec)), model: describeOutcome(outcome, spec) }
+      : undefined
     let post: Observation
     try {
       post = await this.observe(spec.label)
     } catch (e) {
       // The step that broke a view belongs in the counterexample, marked as the failing one.
-      if (this.trace && e instanceof PropertyViolation) {
-        this.trace.push({ step: this.stepIndex + 1, label: spec.label, contract: this.withNames(describeResult(result, spec)), model: describeOutcome(outcome, spec), failed: e.propertyId })
-      }
+      if (line && e instanceof PropertyViolation) this.trace!.push({ ...line, failed: e.propertyId })
       throw e
     }
     this.stepIndex++
     this.stats.actions++
     if (!result.ok) this.stats.reverted++
     else if (sameObservation(pre, post)) this.stats.noops++
-
-    const line: TraceLine | undefined = this.trace
-      ? { step: this.stepIndex, label: spec.label, contract: this.withNames(describeResult(result, spec)), model: describeOutcome(outcome, spec) }
-      : undefined
     if (line) this.trace!.push(line)
 
     const P = this.kind.toUpperCase()

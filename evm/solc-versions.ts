@@ -92,15 +92,15 @@ export function chooseSolc(sources: ReadonlyMap<string, string>, search: () => r
   for (const [file, content] of sources) for (const pragma of pragmasOf(content)) constraints.push({ file, pragma, range: rangeOf(pragma) })
   const fits = (v: string) => constraints.every((c) => c.range === undefined || semver.satisfies(v, c.range))
   if (fits(BUNDLED_SOLC.version)) return BUNDLED_SOLC
-  const candidates = installedSolcs(search()).filter((p) => fits(p.version))
+  const installed = installedSolcs(search())
+  const candidates = installed.filter((p) => fits(p.version))
   candidates.sort((a, b) => semver.rcompare(a.version, b.version))
   if (candidates.length > 0) return candidates[0]
   // Name the pragma the bundled compiler fails, and the release that satisfies them all if any.
   const blocking = constraints.find((c) => c.range !== undefined && !semver.satisfies(BUNDLED_SOLC.version, c.range))!
   const wanted = suggestVersion(constraints.map((c) => c.range).filter((r): r is semver.Range => r !== undefined))
-  const others = installedSolcs(search()).map((p) => p.version).filter((v) => v !== BUNDLED_SOLC.version)
-  const installed = [`${BUNDLED_SOLC.version} (bundled)`, ...others.sort(semver.rcompare)]
-  throw new CompilerVersionError({ file: blocking.file, pragma: blocking.pragma, installed, install: wanted ? `npm i -D solc-${wanted}@npm:solc@${wanted}` : undefined })
+  const others = installed.map((p) => p.version).filter((v) => v !== BUNDLED_SOLC.version)
+  throw new CompilerVersionError({ file: blocking.file, pragma: blocking.pragma, installed: [`${BUNDLED_SOLC.version} (bundled)`, ...others.sort(semver.rcompare)], install: wanted ? `npm i -D solc-${wanted}@npm:solc@${wanted}` : undefined })
 }
 
 /** The lowest version every range allows (pinned pragmas name it exactly); undefined if none does. */

@@ -19,7 +19,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const DIST = path.join(ROOT, 'dist')
 
 /** The scripts a process starts from (dist/<id>.js); each is also an ordinary tsc output. */
-export const ENTRIES = ['cli/bin', 'runner/worker', 'audit/mutate/worker']
+const ENTRIES = ['cli/bin', 'runner/worker', 'audit/mutate/worker']
 
 fs.rmSync(DIST, { recursive: true, force: true })
 const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' })
