@@ -68,7 +68,7 @@ async function resolveTargets(flags: RunFlags, cwd: string): Promise<{ targets: 
       targets: targets
         .filter((t) => !flags.kind || t.kind === flags.kind)
         .map((t) => {
-          const { name, kind, source, contract, args, skip, optIn, knobs, functions, ...tb } = t
+          const { name, kind, source, contract, args, skip, optIn, knobs, functions, extras, ...tb } = t
           return {
             name,
             kind,
@@ -77,7 +77,7 @@ async function resolveTargets(flags: RunFlags, cwd: string): Promise<{ targets: 
             args,
             root: dir,
             remappings,
-            options: { ...tb, skip, optIn, knobs: { ...(knobs ?? {}), ...(functions ? { functions } : {}) } },
+            options: { ...tb, skip, optIn, knobs: { ...(knobs ?? {}), ...(functions ? { functions } : {}), ...(extras ? { extras } : {}) } },
           }
         }),
     }

@@ -79,7 +79,12 @@ contract CollateralDebtVault {
     constructor(address collateralToken_, address oracle_) {
         _collateralToken = collateralToken_;
         _oracle = IPriceOracle(oracle_);
-        _debtToken = new DebtToken();
+        _debtToken = _createDebtToken();
+    }
+
+    /// @dev The debt token this vault mints; a hook so that variants can deploy another one.
+    function _createDebtToken() internal virtual returns (DebtToken) {
+        return new DebtToken();
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -81,6 +81,16 @@ export function resolveAmount(recipe: AmountRecipe, refs: readonly bigint[], dic
 }
 
 /**
+ * An amount a command resolves while it runs: the next pinned value when a concretised
+ * counterexample fixed it, else the recipe against the live references; recorded when asked.
+ */
+export function pinnedAmount(w: { pins: bigint[] | undefined; resolved: bigint[] | undefined; options: { dictionary: readonly bigint[] } }, recipe: AmountRecipe, refs: readonly bigint[]): bigint {
+  const v = w.pins?.length ? w.pins.shift()! : resolveAmount(recipe, refs, w.options.dictionary)
+  w.resolved?.push(v)
+  return v
+}
+
+/**
  * Constants a contract compares amounts against sit in its bytecode as PUSH operands. Offering them
  * (and their neighbours) as amounts reaches threshold-guarded code that random values never hit.
  * Selectors, jump targets and masks are filtered out as they are not amounts.
@@ -127,4 +137,26 @@ const COMPILER_CONSTANTS: ReadonlySet<bigint> = new Set(
 function isMask(v: bigint): boolean {
   // 0xff, 0xffff, ...: all-ones masks are bit twiddling, not amounts.
   return (v & (v + 1n)) === 0n && v >= 0xffn
+}
+
+export function describeRecipe(r: AmountRecipe, refNames: readonly string[]): string {
+  const ref = (i: number) => refNames[i % Math.max(1, refNames.length)] ?? 'ref'
+  switch (r.t) {
+    case 'frac':
+      return `${(r.ppm / 10_000).toFixed(2)}% of ${ref(r.ref)}`
+    case 'ref':
+      return `${ref(r.ref)}${r.delta === 0 ? '' : r.delta > 0 ? '+1' : '-1'}`
+    case 'const':
+      return fmt(r.value)
+    case 'dict':
+      return `dict[${r.index}]${r.delta === 0 ? '' : r.delta > 0 ? '+1' : '-1'}`
+  }
+}
+
+/** Readable big numbers: 2^255 and max stay recognisable in a counterexample. */
+export function fmt(v: bigint): string {
+  if (v === MAX_UINT256) return 'MAX'
+  if (v === MAX_UINT256 - 1n) return 'MAX-1'
+  if (v === 2n ** 255n) return '2^255'
+  return v.toString()
 }

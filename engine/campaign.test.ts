@@ -39,7 +39,7 @@ describe('sharding', () => {
     const b = shardTargets(targets, '2/2').targets.flatMap((t) => t.options!.properties!)
     expect(a.filter((id) => b.includes(id))).toEqual([])
     expect([...a, ...b]).not.toContain('ERC4626-RND-004')
-    expect(a.length + b.length).toBe(10 + 9)
+    expect(a.length + b.length).toBe(11 + 10)
     expect(() => shardTargets(targets, '3/2')).toThrow(/--shard: expected i\/n/)
   })
 })
@@ -53,6 +53,7 @@ describe('chunks', () => {
     stats: { runs: 10, actions: 50, reverted: 0, noops: 0, probes: 0, underwater: 0 },
     interrupted: false,
     detected: [],
+    functions: {},
   })
 
   test('the run budget is cut into chunks by its size alone, each chunk with a seed of its own', () => {

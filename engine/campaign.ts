@@ -9,12 +9,14 @@ import type { Abi, Hex } from 'viem'
 import { PropertyViolation, type Kind, type PropertyDef } from './property.ts'
 import { harvestDictionary } from './amounts.ts'
 import { createChain, type Chain } from '../evm/chain.ts'
-import { emptyStats, RunDiscarded, World, type Account, type KindDriver, type MockArtifacts, type RunStats, type TraceLine } from './step.ts'
+import { emptyStats, RunDiscarded, World, type Account, type CallSink, type FunctionCount, type FunctionReport, type KindDriver, type MockArtifacts, type RunStats, type TraceLine } from './step.ts'
 import { ConfigError, DeployError, HarnessError, VaultcheckError } from '../evm/errors.ts'
 import type { EvmVersion } from '../evm/evm-version.ts'
 import { ObservationPlan } from '../evm/observe.ts'
 import { recordingChain, type RecordedCall, type Recorder } from '../evm/recorder.ts'
-import { checkRenames, renameReads, renamingChain, type FunctionRenames } from './rename.ts'
+import { checkRenames, countingChain, renameReads, renamingChain, type FunctionRenames } from './rename.ts'
+import { discoverSystem, type CodeSource } from './system.ts'
+import { checkExtras, extraCommands, ruleFor, type ExtrasConfig } from './extras.ts'
 
 export type CampaignOptions = {
   /** Runs (action sequences) per campaign. */
@@ -113,6 +115,8 @@ export type CampaignResult = {
   interrupted?: string
   /** What the kind detected about the target (implementation family, ...); absent when nothing. */
   detected?: string[]
+  /** Every state-changing function of the system with what the runs did with it; absent when none. */
+  functions?: Record<string, FunctionReport>
   durationMs: number
 }
 
@@ -120,6 +124,8 @@ export type CampaignTarget = {
   name: string
   kind: Kind
   vault: { name: string; abi: Abi; bytecode: Hex; deployedBytecode?: Hex }
+  /** The other contracts of the vault's compile output: the ABIs of the contracts it deploys. */
+  companions?: readonly CodeSource[]
   mocks: MockArtifacts
   args?: readonly unknown[]
 }
@@ -188,8 +194,11 @@ export class Bench<M> {
     const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'].slice(0, p.options.actors)
     // Deploy and setup are recorded once; runs are recorded only while tracing (see reset).
     const recorder: Recorder = { log: [] }
-    const chain: Chain = recordingChain(await createChain({ actors: names, evmVersion: p.options.evmVersion }), recorder)
+    const chain: Chain = recordingChain(await createChain({ actors: [...names, 'deployer'], evmVersion: p.options.evmVersion }), recorder)
     const actors: Account[] = names.map((name) => ({ name, address: chain.actor(name) }))
+    // Not an actor: generated calls come from actors, so whatever the constructors make owned
+    // (Ownable, roles) is out of their reach unless the config names the owner as a caller.
+    const deployer: Account = { name: 'deployer', address: chain.actor('deployer') }
     const multiread = await chain.deploy({ artifact: p.target.mocks.Multiread })
     let instance: Awaited<ReturnType<KindDriver<M>['deploy']>>
     try {
@@ -199,6 +208,7 @@ export class Bench<M> {
         mocks: p.target.mocks,
         decimals: p.options.decimals,
         actors,
+        deployer,
         args: p.target.args,
       })
     } catch (cause) {
@@ -215,7 +225,9 @@ export class Bench<M> {
     // The plan needs the world (for account names) and the world needs the plan: build in two steps.
     const renames = p.options.knobs?.functions as FunctionRenames | undefined
     if (renames) checkRenames(p.target.vault.abi, renames, p.target.vault.name)
-    const worldChain = renames ? renamingChain(chain, instance.vault, renames) : chain
+    const calls: CallSink = { log: undefined }
+    const counted = countingChain(chain, calls)
+    const worldChain = renames ? renamingChain(counted, instance.vault, renames) : counted
     const enabled = new Set(p.enabled)
     const world = new World<M>(worldChain, p.driver.kind, instance, actors, undefined as never, p.driver, enabled, {
       checkInterval: p.options.checkInterval,
@@ -223,6 +235,19 @@ export class Bench<M> {
       knobs: p.options.knobs ?? {},
     })
     ;(world as { plan: ObservationPlan }).plan = new ObservationPlan(multiread, [])
+    world.calls = calls
+    world.deployer = deployer
+    const specified = Object.fromEntries(
+      Object.entries(p.driver.specified).map(([role, fns]) => [role, instance.contracts[role]?.address.toLowerCase() === instance.vault.toLowerCase() ? fns.map((f) => renames?.[f] ?? f) : fns]),
+    )
+    world.system = await discoverSystem({
+      chain,
+      instance,
+      sources: p.target.companions ?? [],
+      mocks: Object.values(p.target.mocks),
+      specified,
+    })
+    checkExtras(p.options.knobs?.extras as ExtrasConfig | undefined, world.system, actors)
     let model: M
     try {
       model = await p.driver.setup(world)
@@ -284,6 +309,8 @@ export type ChunkOutcome = {
   interrupted: boolean
   /** What the kind detected about the target at setup (the same in every chunk). */
   detected: string[]
+  /** Per system function, what this chunk's runs did with it (every function listed, in system order). */
+  functions: Record<string, FunctionReport>
 }
 
 type ChunkContext<M> = {
@@ -317,6 +344,7 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
   for (const id of enabled) live.add(id)
   const startEnabled = [...live].sort()
   const total = { ...emptyStats(), runs: 0 }
+  const functions = zeroCounts(bench.world)
   let runsLeft = chunkPlan(o.runs)[index] ?? 0
   // Until a property fails, chunk k walks runs 10k.. of the campaign seed: fast-check derives run i
   // (values and size bias alike) from the seed and i alone, so a campaign without failures explores
@@ -370,6 +398,7 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
       total.noops += s.noops
       total.probes += s.probes
       total.underwater += s.underwater
+      for (const [k, c] of Object.entries(s.functions ?? {})) addCount(functions, k, c)
       for (const a of activeSince.values()) {
         a.runs++
         a.actions += s.actions
@@ -430,7 +459,35 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
     options.onRun?.({ runs: total.runs, actions: total.actions, failures: failures.length })
     if (options.stopOnFirstFailure) break
   }
-  return { index, startEnabled, failures, active: Object.fromEntries(activeSince), stats: total, interrupted, detected: [...bench.world.detected] }
+  return { index, startEnabled, failures, active: Object.fromEntries(activeSince), stats: total, interrupted, detected: [...bench.world.detected], functions }
+}
+
+const STAT_KEYS = ['runs', 'actions', 'reverted', 'noops', 'probes', 'underwater'] as const
+
+function zeroCounts<M>(w: World<M>): Record<string, FunctionReport> {
+  const config = w.options.knobs.extras as ExtrasConfig | undefined
+  const out: Record<string, FunctionReport> = {}
+  for (const c of w.system) {
+    for (const f of c.functions) {
+      const rule = f.specified ? undefined : ruleFor(f, config)
+      out[f.key] = {
+        calls: 0,
+        reverts: 0,
+        changed: 0,
+        outside: !f.specified,
+        ...(rule?.exclude ? { excluded: rule.reason } : {}),
+        ...(rule?.caller ? { privileged: rule.caller } : {}),
+      }
+    }
+  }
+  return out
+}
+
+function addCount(into: Record<string, FunctionReport>, key: string, c: FunctionCount & Partial<FunctionReport>): void {
+  const n = (into[key] ??= { calls: 0, reverts: 0, changed: 0, outside: c.outside ?? true, ...(c.excluded ? { excluded: c.excluded } : {}), ...(c.privileged ? { privileged: c.privileged } : {}) })
+  n.calls += c.calls
+  n.reverts += c.reverts
+  n.changed += c.changed
 }
 
 /**
@@ -491,8 +548,10 @@ export function mergeChunks(
     counts.set(id, { runs: c.runs + r.runs, actions: c.actions + r.actions })
   }
   const total = { ...emptyStats(), runs: 0 }
+  const functions: Record<string, FunctionReport> = {}
   for (const c of outcomes) {
-    for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += c.stats[k]
+    for (const k of STAT_KEYS) total[k] += c.stats[k]
+    for (const [k, n] of Object.entries(c.functions ?? {})) addCount(functions, k, n)
     for (const [id, r] of Object.entries(c.active)) add(id, r)
     for (const f of c.failures) {
       const id = f.counterexample.propertyId
@@ -516,6 +575,7 @@ export function mergeChunks(
     vacuous: p.interrupted ? undefined : vacuity(total),
     ...(p.interrupted ? { interrupted: p.interrupted } : {}),
     ...(outcomes[0]?.detected.length ? { detected: outcomes[0].detected } : {}),
+    ...(Object.keys(functions).length ? { functions } : {}),
     durationMs: p.durationMs,
   }
 }
@@ -564,7 +624,7 @@ export function buildProperty<M>(
   /** Called when a run ends in a property violation (the first call of a search is the detection). */
   onViolation?: () => void,
 ) {
-  const arbs = driver.commands(bench.world)
+  const arbs = [...driver.commands(bench.world), ...extraCommands(bench.world)]
   return fc.asyncProperty(fc.commands(arbs, { maxCommands: depth, size: 'max', replayPath }), async (cmds) => {
     // Throwing ends fast-check's loop at once (returning would still generate every remaining run);
     // the campaign recognises the error and reports the interruption, not a failure.

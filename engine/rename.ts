@@ -31,3 +31,14 @@ export function renamingChain(chain: Chain, vault: Address, renames: FunctionRen
 export function renameReads(specs: ReadSpec[], vault: Address, renames: FunctionRenames): ReadSpec[] {
   return specs.map((s) => (s.kind === 'call' && s.address.toLowerCase() === vault.toLowerCase() ? { ...s, functionName: renames[s.functionName] ?? s.functionName } : s))
 }
+
+/** A chain that reports every call to `sink` while the world collects them (the per-function counts). */
+export function countingChain(chain: Chain, sink: { log: { address: Address; functionName: string; ok: boolean }[] | undefined }): Chain {
+  return Object.assign(Object.create(chain) as Chain, {
+    call: async (p: Parameters<Chain['call']>[0]) => {
+      const r = await chain.call(p)
+      sink.log?.push({ address: p.address, functionName: p.functionName, ok: r.ok })
+      return r
+    },
+  })
+}

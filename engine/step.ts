@@ -10,6 +10,7 @@ import type { CallResult, Chain, DecodedLog } from '../evm/chain.ts'
 import { diffObservations, type Observation, type ObservationPlan } from '../evm/observe.ts'
 import { formatRevert } from '../evm/revert.ts'
 import { MalformedReturnError, TargetShapeError } from '../evm/errors.ts'
+import type { SystemContract } from './system.ts'
 
 export type ActionSpec<M> = {
   /** The action's name: 'deposit', 'liquidate', 'price' ... */
@@ -29,6 +30,14 @@ export type ActionSpec<M> = {
   events?: { address: Address; names: readonly string[] }
   /** Extra checks that need this step's pre/post state (previews, ratio, access...). */
   checks?: (ctx: StepContext<M>) => void
+  /** The system function called, when a name alone is ambiguous (overloads): `vault.rescue(address)`. */
+  fnKey?: string
+  /**
+   * A function outside the kind's specification: the model predicts nothing, so instead of the
+   * differential checks, an unprivileged call must revert or change no observation (ACCESS-002)
+   * beyond what `mayChange` allows; the model then follows what was observed.
+   */
+  unspecified?: { key: string; privileged: boolean; mayChange: (observationKey: string) => boolean; reason?: string }
 }
 
 export type StepContext<M> = {
@@ -56,7 +65,30 @@ export class RunDiscarded extends Error {
 
 export type StepInvariant<M> = { ids: readonly string[]; check: (ctx: StepContext<M>) => void }
 
-export type RunStats = { actions: number; reverted: number; noops: number; probes: number; underwater: number }
+export type RunStats = {
+  actions: number
+  reverted: number
+  noops: number
+  probes: number
+  underwater: number
+  /** Per system function (`vault.deposit`): calls made by actions, reverts, and calls that changed an observation. */
+  functions?: Record<string, FunctionCount>
+}
+
+export type FunctionCount = { calls: number; reverts: number; changed: number }
+
+/** A system function in a campaign's report: its counts, and what the campaign made of it. */
+export type FunctionReport = FunctionCount & {
+  /** Outside the kind's specification (called by generated actions, held to ACCESS-002). */
+  outside: boolean
+  /** Left out by the config, with its reason. */
+  excluded?: string
+  /** Declared privileged: also called from this account. */
+  privileged?: string
+}
+
+/** Calls to the chain made while a step runs, for the per-function counts. */
+export type CallSink = { log: { address: Address; functionName: string; ok: boolean }[] | undefined }
 
 export function emptyStats(): RunStats {
   return { actions: 0, reverted: 0, noops: 0, probes: 0, underwater: 0 }
@@ -90,6 +122,12 @@ export class World<M> {
   dropSteps: ReadonlySet<number> | undefined
   /** Set by a command made of several sub-steps to their number (read when concretising). */
   subSteps: number | undefined
+  /** The system's contracts and their functions (set once the target is deployed). */
+  system: readonly SystemContract[] = []
+  /** The account that deployed everything: owner of whatever the constructors make owned. */
+  deployer: Account = { name: 'deployer', address: '0x0000000000000000000000000000000000000000' }
+  /** Fed by the world's chain with every call made during a step. */
+  calls: CallSink = { log: undefined }
 
   constructor(
     readonly chain: Chain,
@@ -107,6 +145,8 @@ export class World<M> {
   nameOf(a: string): string {
     if (this.names.size === 0) {
       for (const acc of this.accounts()) this.names.set(acc.address.toLowerCase(), acc.name)
+      this.names.set(this.deployer.address.toLowerCase(), this.deployer.name)
+      for (const c of this.system) if (!this.names.has(c.address.toLowerCase())) this.names.set(c.address.toLowerCase(), c.role)
     }
     return this.names.get(a.toLowerCase()) ?? a
   }
@@ -167,9 +207,17 @@ export class World<M> {
     const pre = this.last
     const preModel = this.model
     const outcome = spec.predict(preModel)
-    const result = await this.perform(spec)
+    this.calls.log = []
+    let result: CallResult
+    let calls: CallSink['log']
+    try {
+      result = await this.perform(spec)
+    } finally {
+      calls = this.calls.log
+      this.calls.log = undefined
+    }
     const line: TraceLine | undefined = this.trace
-      ? { step: this.stepIndex + 1, label: spec.label, contract: this.withNames(describeResult(result, spec)), model: describeOutcome(outcome, spec) }
+      ? { step: this.stepIndex + 1, label: spec.label, contract: this.withNames(describeResult(result, spec)), model: spec.unspecified ? (spec.unspecified.privileged ? 'anything (privileged)' : 'revert, or no observed change') : describeOutcome(outcome, spec) }
       : undefined
     let post: Observation
     try {
@@ -181,9 +229,12 @@ export class World<M> {
     }
     this.stepIndex++
     this.stats.actions++
+    const unchanged = sameObservation(pre, post)
     if (!result.ok) this.stats.reverted++
-    else if (sameObservation(pre, post)) this.stats.noops++
+    else if (unchanged) this.stats.noops++
+    this.countCalls(calls, spec, !unchanged)
     if (line) this.trace!.push(line)
+    if (spec.unspecified) return this.unspecifiedStep(spec, { pre, post, preModel, outcome, result, line })
 
     const P = this.kind.toUpperCase()
     let expected: M | undefined
@@ -243,6 +294,56 @@ export class World<M> {
     } catch (e) {
       if (line && e instanceof PropertyViolation) line.failed = e.propertyId
       throw e
+    }
+  }
+
+  /**
+   * After a call outside the specification: ACCESS-002 unless it reverted, changed nothing, was
+   * privileged or changed only what it may (a caller's own allowances, the declared keys); then
+   * the model takes what was observed and every invariant still applies.
+   */
+  private async unspecifiedStep(
+    spec: ActionSpec<M>,
+    s: { pre: Observation; post: Observation; preModel: M; outcome: Outcome<M, unknown>; result: CallResult; line: TraceLine | undefined },
+  ): Promise<void> {
+    const u = spec.unspecified!
+    const { pre, post, result } = s
+    try {
+      if (result.ok && !u.privileged) {
+        const own = `.allowance(${this.nameOf(spec.caller)},`
+        const moved = Object.keys(post).filter((k) => pre[k] !== post[k] && !k.includes(own) && !u.mayChange(k))
+        this.check(`${this.kind.toUpperCase()}-ACCESS-002`, moved.length === 0, () => ({
+          message: `${spec.label}, a function outside the ${this.kind} specification, succeeded for an unprivileged caller and changed ${moved.length} observed value${moved.length === 1 ? '' : 's'}`,
+          expected: `${u.key} reverts or changes nothing observed (declare it in extras if it is privileged or may change these)`,
+          actual: moved.slice(0, 6).map((k) => `${k}: ${pre[k]} -> ${post[k]}`).join('; ') + (moved.length > 6 ? `; and ${moved.length - 6} more` : ''),
+        }))
+      }
+      const expected = s.result.ok && !sameObservation(pre, post) ? this.driver.sync(s.preModel, post, this) : s.preModel
+      const ctx: StepContext<M> = { world: this, spec, pre, post, preModel: s.preModel, outcome: s.outcome, result, expected }
+      for (const inv of this.driver.invariants) inv.check(ctx)
+      spec.checks?.(ctx)
+      this.model = expected
+      this.last = post
+      if (this.options.checkInterval > 0 && this.stepIndex % this.options.checkInterval === 0) await this.probe()
+    } catch (e) {
+      if (s.line && e instanceof PropertyViolation) s.line.failed = e.propertyId
+      throw e
+    }
+  }
+
+  /** Adds this step's calls to system functions to the run's per-function counts. */
+  private countCalls(calls: CallSink['log'], spec: ActionSpec<M>, changed: boolean): void {
+    if (!calls || this.system.length === 0) return
+    const counts = (this.stats.functions ??= {})
+    for (const c of calls) {
+      const contract = this.system.find((x) => x.address.toLowerCase() === c.address.toLowerCase())
+      if (!contract) continue
+      const fn = (spec.fnKey && contract.functions.find((f) => f.key === spec.fnKey)) || contract.functions.find((f) => f.item.name === c.functionName)
+      if (!fn) continue
+      const n = (counts[fn.key] ??= { calls: 0, reverts: 0, changed: 0 })
+      n.calls++
+      if (!c.ok) n.reverts++
+      else if (changed) n.changed++
     }
   }
 
@@ -363,8 +464,13 @@ export interface KindDriver<M> {
   kind: Kind
   /** Every property the kind checks, in the order reports list them. */
   properties: readonly PropertyDef[]
-  /** Deploys the vault (and the mocks it needs) and returns its instance. */
-  deploy(p: { chain: Chain; vault: { name: string; abi: Abi; bytecode: Hex }; mocks: MockArtifacts; decimals: number; actors: readonly Account[]; args?: readonly unknown[] }): Promise<Instance>
+  /**
+   * Per role of the instance, the functions the kind's actions call: every other state-changing
+   * function of the system is called by generated actions and held to ACCESS-002.
+   */
+  specified: Readonly<Record<string, readonly string[]>>
+  /** Deploys the vault (and the mocks it needs) from `deployer`, and returns its instance. */
+  deploy(p: { chain: Chain; vault: { name: string; abi: Abi; bytecode: Hex }; mocks: MockArtifacts; decimals: number; actors: readonly Account[]; deployer: Account; args?: readonly unknown[] }): Promise<Instance>
   /** Funds actors and grants the approvals every run starts from; returns the model of that state. */
   setup(world: World<M>): Promise<M>
   /** Every view read after each step. */

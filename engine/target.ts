@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { KINDS, type Kind } from './property.ts'
-import { REFERENCE_VAULTS, bundledArtifact, compileBundled, mockArtifacts } from './bundled.ts'
+import { REFERENCE_VAULTS, compileBundled, mockArtifacts } from './bundled.ts'
 import type { CampaignTarget } from './campaign.ts'
-import { compile, getArtifact, type Artifact } from '../evm/compile.ts'
+import { compile, getArtifact, type Artifact, type CompileOutput } from '../evm/compile.ts'
 import { readFoundryProject, type FoundryProject } from '../evm/foundry-project.ts'
 import { ConfigError, DeployError, SourceNotFoundError } from '../evm/errors.ts'
 import type { EvmVersion } from '../evm/evm-version.ts'
@@ -37,6 +37,7 @@ export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
     throw new ConfigError({ issues: [{ path: 'kind', message: `unknown kind "${String(spec.kind)}"; expected one of ${KINDS.join(', ')}` }] })
   }
   let artifact: LoadedTarget['vault'] & { compilerVersion?: string }
+  let output: CompileOutput | undefined
   if (spec.artifact) artifact = spec.artifact
   else if (spec.source) {
     if (!spec.contract) throw new ConfigError({ issues: [{ path: 'contract', message: `a contract name is required with source ${spec.source}` }] })
@@ -55,8 +56,10 @@ export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
       ...(foundry?.solcVersion ? { solcVersion: foundry.solcVersion } : {}),
     })
     artifact = getArtifact(out, spec.contract)
+    output = out
   } else {
-    artifact = await bundledArtifact(spec.contract ?? REFERENCE_VAULTS[spec.kind], spec.evmVersion)
+    output = await compileBundled(spec.evmVersion)
+    artifact = getArtifact(output, spec.contract ?? REFERENCE_VAULTS[spec.kind])
   }
   if (artifact.bytecode === '0x' || artifact.bytecode.length <= 2) {
     throw new DeployError({ contractName: artifact.name, reason: 'it has no bytecode (an abstract contract or an interface)' })
@@ -68,6 +71,10 @@ export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
     vault: artifact,
     mocks: await mockArtifacts(spec.evmVersion),
     args: spec.args,
+    // The ABIs of whatever the vault deploys (a CDP's debt token) come from the same compile.
+    companions: (output?.artifacts ?? [])
+      .filter((a) => a !== artifact && a.deployedBytecode.length > 2)
+      .map((a) => ({ name: a.name, abi: a.abi, deployedBytecode: a.deployedBytecode })),
     compilerVersion,
     bytecodeHash: bytecodeHash(artifact.deployedBytecode ?? artifact.bytecode),
   }

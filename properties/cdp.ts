@@ -42,10 +42,11 @@ function hasView(abi: Abi, name: string): boolean {
 
 export const cdpDriver: KindDriver<M> = {
   kind: 'cdp',
+  specified: { vault: ['deposit', 'withdraw', 'borrow', 'repay', 'liquidate'], debt: ['transfer', 'approve', 'transferFrom'] },
   properties: propertiesOf('cdp'),
 
-  async deploy({ chain, vault, mocks, decimals, actors, args }) {
-    const from = actors[0].address
+  async deploy({ chain, vault, mocks, decimals, deployer, args }) {
+    const from = deployer.address
     const collateral = await chain.deploy({ artifact: mocks.MockERC20, args: ['Collateral', 'COL', decimals], from })
     const oracle = await chain.deploy({ artifact: mocks.MockOracle, args: [scaledPrice(INITIAL_TOKEN_PRICE, decimals, 18)], from })
     const address = await chain.deploy({ artifact: vault, args: args ?? [collateral, oracle], from })

@@ -8,8 +8,9 @@ import type { Account, ActionSpec, StepContext, World } from '../engine/step.ts'
 import type { Observation, ReadSpec } from '../evm/observe.ts'
 import type { CallResult } from '../evm/chain.ts'
 import type { Outcome } from '../model/outcome.ts'
-import { amountRecipe, resolveAmount, type AmountRecipe } from '../engine/amounts.ts'
-import { Action } from './action.ts'
+import { amountRecipe, describeRecipe, fmt, pinnedAmount, type AmountRecipe } from '../engine/amounts.ts'
+export { describeRecipe, fmt } from '../engine/amounts.ts'
+import { Action } from '../engine/action.ts'
 
 export const MAX_UINT256 = 2n ** 256n - 1n
 export const ZERO: Address = '0x0000000000000000000000000000000000000000'
@@ -56,31 +57,7 @@ export function amountArb<M>(w: World<M>, refs: number): fc.Arbitrary<AmountReci
 }
 
 export function amountOf<M>(w: World<M>, recipe: AmountRecipe, refs: readonly bigint[]): bigint {
-  const v = w.pins?.length ? w.pins.shift()! : resolveAmount(recipe, refs, w.options.dictionary)
-  w.resolved?.push(v)
-  return v
-}
-
-export function describeRecipe(r: AmountRecipe, refNames: readonly string[]): string {
-  const ref = (i: number) => refNames[i % Math.max(1, refNames.length)] ?? 'ref'
-  switch (r.t) {
-    case 'frac':
-      return `${(r.ppm / 10_000).toFixed(2)}% of ${ref(r.ref)}`
-    case 'ref':
-      return `${ref(r.ref)}${r.delta === 0 ? '' : r.delta > 0 ? '+1' : '-1'}`
-    case 'const':
-      return fmt(r.value)
-    case 'dict':
-      return `dict[${r.index}]${r.delta === 0 ? '' : r.delta > 0 ? '+1' : '-1'}`
-  }
-}
-
-/** Readable big numbers: 2^255 and max stay recognisable in a counterexample. */
-export function fmt(v: bigint): string {
-  if (v === MAX_UINT256) return 'MAX'
-  if (v === MAX_UINT256 - 1n) return 'MAX-1'
-  if (v === 2n ** 255n) return '2^255'
-  return v.toString()
+  return pinnedAmount(w, recipe, refs)
 }
 
 export function callOn<M>(w: World<M>, address: Address, abi: Abi, functionName: string, args: readonly unknown[], from: Address, value?: bigint): Promise<CallResult> {

@@ -57,6 +57,12 @@ export const FIXTURES: readonly Fixture[] = [
     trips: ['RESERVE-VIEW-001'],
   },
   {
+    contract: 'ReserveOpenRescue',
+    kind: 'reserve',
+    bug: 'rescue(to), outside the reserve interface, has no access check and sends the whole reserve to any caller',
+    trips: ['RESERVE-ACCESS-002', 'RESERVE-BACKING-001', 'RESERVE-EXIT-001'],
+  },
+  {
     contract: 'NativeFullExitNoBurn',
     kind: 'native',
     bug: 'withdraw skips the burn when wad equals the whole balance',
@@ -85,6 +91,12 @@ export const FIXTURES: readonly Fixture[] = [
     kind: 'native',
     bug: 'balanceOf reverts for a nonzero balance below 1 gwei (a minimum-balance rule checked in the view)',
     trips: ['NATIVE-VIEW-001'],
+  },
+  {
+    contract: 'NativeOpenSweep',
+    kind: 'native',
+    bug: 'sweep(), outside the native interface, has no access check and sends the whole coin balance to the caller',
+    trips: ['NATIVE-ACCESS-002', 'NATIVE-BACKING-001', 'NATIVE-EXIT-001'],
   },
   {
     contract: 'VaultDepositRoundsUp',
@@ -138,6 +150,13 @@ export const FIXTURES: readonly Fixture[] = [
     trips: ['ERC4626-DIFF-002', 'ERC4626-BACKING-002', 'ERC4626-EXIT-001'],
   },
   {
+    contract: 'VaultOpenSetTotalAssets',
+    kind: 'erc4626',
+    bug: "setTotalAssets(x), the keeper's report hook, has no access check: anyone sets the figure shares are priced from",
+    // Once the reported figure parts from the balance the model cannot follow: every later check is off.
+    trips: ['ERC4626-ACCESS-002', 'ERC4626-DIFF-001', 'ERC4626-DIFF-002', 'ERC4626-BACKING-001', 'ERC4626-EXIT-001', 'ERC4626-VIEW-001'],
+  },
+  {
     contract: 'CdpBorrowChecksOldPosition',
     kind: 'cdp',
     bug: 'borrow checks health before adding the new debt',
@@ -154,6 +173,8 @@ export const FIXTURES: readonly Fixture[] = [
     kind: 'cdp',
     bug: "the health check rounds collateral x price up to whole 1e18 units (in the borrower's favour): a borrow just past the limit passes at a price that is not round",
     trips: ['CDP-DIFF-001', 'CDP-RATIO-001'],
+    // The liquidation check shares the rounded health check: a position just unhealthy cannot be liquidated.
+    alsoTrips: ['CDP-LIQ-001'],
   },
   {
     contract: 'CdpLiquidatableAtMinimum',
@@ -191,6 +212,12 @@ export const FIXTURES: readonly Fixture[] = [
     kind: 'cdp',
     bug: "debtOf runs the actions' health check, so it reverts for a position a price move left unhealthy",
     trips: ['CDP-VIEW-001'],
+  },
+  {
+    contract: 'CdpDebtMintUnguarded',
+    kind: 'cdp',
+    bug: "the vault's own debt token lost mint's minter check: anyone mints debt tokens no position owes",
+    trips: ['CDP-ACCESS-002', 'CDP-BACKING-001', 'CDP-EXIT-001'],
   },
 ]
 

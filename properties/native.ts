@@ -13,7 +13,7 @@ import { formatRevert } from '../evm/revert.ts'
 import * as E from '../model/erc20.ts'
 import * as N from '../model/native.ts'
 import type { Outcome } from '../model/outcome.ts'
-import { Action } from './action.ts'
+import { Action } from '../engine/action.ts'
 import {
   actorIndex,
   actorOf,
@@ -67,10 +67,11 @@ const NO_CALL: CallResult = { ok: true, result: undefined, returnData: '0x', log
 
 export const nativeDriver: KindDriver<M> = {
   kind: 'native',
+  specified: { wrapper: ['deposit', 'withdraw', 'transfer', 'approve', 'transferFrom'] },
   properties: propertiesOf('native'),
 
-  async deploy({ chain, vault, actors, args }) {
-    const address = await chain.deploy({ artifact: vault, args: args ?? [], from: actors[0].address })
+  async deploy({ chain, vault, deployer, args }) {
+    const address = await chain.deploy({ artifact: vault, args: args ?? [], from: deployer.address })
     return { vault: address, vaultAbi: vault.abi, decimals: 18, contracts: { wrapper: { address, abi: vault.abi } } }
   },
 

@@ -206,11 +206,26 @@ const cdp: PropertyDef[] = [
   },
 ]
 
+/** The same promise for every kind: the specification is the whole of what an unprivileged caller can do. */
+function outsideTheSpecification(kind: Kind): PropertyDef {
+  return {
+    id: `${kind.toUpperCase()}-ACCESS-002`,
+    kind,
+    theme: 'access',
+    promise: 'No function outside the specification moves value or changes a position or supply: called by an unprivileged actor, every other state-changing function of the vault and of the contracts it deploys reverts or leaves every observed balance, allowance, supply and position as it was.',
+    checkedIn: 'after every generated call of a function outside the kind\'s actions',
+  }
+}
+
 export const PROPERTIES: readonly PropertyDef[] = [
   ...wrapperProperties('reserve'),
+  outsideTheSpecification('reserve'),
   ...wrapperProperties('native'),
+  outsideTheSpecification('native'),
   ...erc4626,
+  outsideTheSpecification('erc4626'),
   ...cdp,
+  outsideTheSpecification('cdp'),
 ]
 
 export function propertiesOf(kind: Kind): PropertyDef[] {

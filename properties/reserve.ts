@@ -12,7 +12,7 @@ import { DeployError } from '../evm/errors.ts'
 import { formatRevert } from '../evm/revert.ts'
 import * as E from '../model/erc20.ts'
 import * as R from '../model/reserve.ts'
-import { Action } from './action.ts'
+import { Action } from '../engine/action.ts'
 import {
   MAX_UINT256,
   actorIndex,
@@ -42,11 +42,12 @@ export const INITIAL_UNDERLYING = 1_000_000n
 
 export const reserveDriver: KindDriver<M> = {
   kind: 'reserve',
+  specified: { wrapper: ['depositFor', 'withdrawTo', 'transfer', 'approve', 'transferFrom'] },
   properties: propertiesOf('reserve'),
 
-  async deploy({ chain, vault, mocks, decimals, actors, args }) {
-    const underlying = await chain.deploy({ artifact: mocks.MockERC20, args: ['Reserve Asset', 'RSV', decimals], from: actors[0].address })
-    const address = await chain.deploy({ artifact: vault, args: args ?? [underlying], from: actors[0].address })
+  async deploy({ chain, vault, mocks, decimals, deployer, args }) {
+    const underlying = await chain.deploy({ artifact: mocks.MockERC20, args: ['Reserve Asset', 'RSV', decimals], from: deployer.address })
+    const address = await chain.deploy({ artifact: vault, args: args ?? [underlying], from: deployer.address })
     return {
       vault: address,
       vaultAbi: vault.abi,

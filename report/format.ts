@@ -44,5 +44,24 @@ export function formatCampaign(res: CampaignResult, opts: FormatOptions = {}): s
   if (res.vacuous) lines.push(p.red(`  vacuous: ${res.vacuous}`))
   if (res.interrupted) lines.push(p.yellow(`  stopped early (${res.interrupted}): the figures cover the runs that completed`))
   for (const r of res.properties) lines.push(formatProperty(r, opts).replace(/^/gm, '  '))
+  if (res.functions) lines.push(...formatFunctions(res.functions, p))
   return lines.join('\n')
+}
+
+/**
+ * Every state-changing function of the system with what the runs did with it: a function never
+ * called successfully was not explored, whatever the properties say.
+ */
+function formatFunctions(fns: NonNullable<CampaignResult['functions']>, p: Paint): string[] {
+  const rows = Object.entries(fns)
+  if (rows.length === 0) return []
+  const width = Math.max(...rows.map(([k]) => k.length))
+  const lines = [p.dim(`  functions (calls, reverted, changed state):`)]
+  for (const [k, f] of rows) {
+    const what = f.excluded ? `excluded: ${f.excluded}` : `${f.calls} calls, ${f.reverts} reverted, ${f.changed} changed state`
+    const tags = [f.outside ? 'outside the specification' : '', f.privileged ? `privileged (${f.privileged})` : '', !f.excluded && f.calls === f.reverts ? 'never succeeded' : ''].filter(Boolean)
+    const line = `    ${k.padEnd(width)}  ${what}${tags.length ? `  [${tags.join(', ')}]` : ''}`
+    lines.push(!f.excluded && f.calls === f.reverts && !f.outside ? p.yellow(line) : p.dim(line))
+  }
+  return lines
 }

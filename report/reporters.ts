@@ -37,6 +37,18 @@ export type JsonProperty = {
   counterexample?: JsonCounterexample
 }
 
+export type JsonFunction = {
+  function: string
+  /** Outside the kind's specification: called by generated actions and held to ACCESS-002. */
+  outside: boolean
+  calls: number
+  reverts: number
+  /** Successful calls that changed an observed value. */
+  changed: number
+  excluded?: string
+  privileged?: string
+}
+
 export type JsonTarget = {
   name: string
   kind: Kind
@@ -52,6 +64,8 @@ export type JsonTarget = {
   interrupted?: string
   /** What the kind detected about the vault at setup (its implementation family, ...). */
   detected?: string[]
+  /** Every state-changing function of the system: how often actions called it, and with what effect. */
+  functions?: JsonFunction[]
   durationMs: number
   properties: JsonProperty[]
   /** Stored failures replayed before exploring, and what became of them. */
@@ -86,6 +100,7 @@ export function toJsonTarget(r: TargetOutcome): JsonTarget {
     ...(r.vacuous ? { vacuous: r.vacuous } : {}),
     ...(r.interrupted ? { interrupted: r.interrupted } : {}),
     ...(r.detected?.length ? { detected: r.detected } : {}),
+    ...(r.functions ? { functions: Object.entries(r.functions).map(([k, f]) => ({ function: k, ...f })) } : {}),
     durationMs: r.durationMs,
     properties: r.properties.map((p) => ({
       id: p.id,

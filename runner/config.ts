@@ -20,6 +20,16 @@ const budget = {
   decimals: z.number().int().min(0).max(36).optional(),
 }
 
+const extraRule = z
+  .object({
+    reason: z.string().min(1, 'give a reason'),
+    exclude: z.boolean().optional(),
+    caller: z.string().min(1).optional(),
+    mayChange: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict()
+  .refine((r) => r.exclude || r.caller || r.mayChange, { message: 'say what the function is: exclude, caller (privileged) or mayChange' })
+
 export const targetSchema = z
   .object({
     /** Shown in reports and used to file stored failures; defaults to the contract name. */
@@ -38,6 +48,12 @@ export const targetSchema = z
     knobs: z.record(z.string(), knobValue).optional(),
     /** Renames for vaults whose functions are named differently: { depositFor: 'wrap' }. */
     functions: z.record(z.string(), z.string()).optional(),
+    /**
+     * Functions outside the kind's specification, by `name`, `contract.name` or `name(types)`:
+     * privileged ones (`caller`), ones that may change given observations, ones left out; each
+     * with the reason reports show.
+     */
+    extras: z.record(z.string(), extraRule).optional(),
     ...budget,
   })
   .strict()

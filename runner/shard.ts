@@ -45,7 +45,7 @@ export function mergeReports(reports: readonly JsonReport[]): JsonReport {
       const key = `${t.name}|${t.kind}|${t.bytecodeHash}`
       const prev = byTarget.get(key)
       if (!prev) {
-        byTarget.set(key, { ...t, properties: [...t.properties], stored: t.stored ? [...t.stored] : undefined })
+        byTarget.set(key, { ...t, properties: [...t.properties], stored: t.stored ? [...t.stored] : undefined, ...(t.functions ? { functions: t.functions.map((f) => ({ ...f })) } : {}) })
         continue
       }
       prev.runs += t.runs
@@ -58,6 +58,15 @@ export function mergeReports(reports: readonly JsonReport[]): JsonReport {
         const i = prev.properties.findIndex((x) => x.id === p.id)
         if (i < 0) prev.properties.push(p)
         else if (prev.properties[i].status === 'skipped' && p.status !== 'skipped') prev.properties[i] = p
+      }
+      for (const f of t.functions ?? []) {
+        const mine = (prev.functions ??= []).find((x) => x.function === f.function)
+        if (!mine) prev.functions.push({ ...f })
+        else {
+          mine.calls += f.calls
+          mine.reverts += f.reverts
+          mine.changed += f.changed
+        }
       }
       if (t.stored) prev.stored = [...(prev.stored ?? []), ...t.stored]
       if (t.vacuous) prev.vacuous = t.vacuous

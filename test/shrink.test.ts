@@ -11,7 +11,8 @@ import { replay, runSuite } from '../runner/suite.ts'
 // the deposit is gone; only pinning the amount lets the deposit go.
 test('amounts are pinned and composite commands trimmed when that shortens a counterexample; replay runs exactly it', async () => {
   const target = { kind: 'cdp' as const, contract: 'CdpBorrowChecksOldPosition' }
-  const res = await runSuite(target, { seed: 1, properties: ['CDP-DIFF-001'] })
+  // A seed whose shrunk sequence needs the edits (on many seeds fast-check alone reaches one step).
+  const res = await runSuite(target, { seed: 4, properties: ['CDP-DIFF-001'] })
   const cx = res.properties.find((p) => p.id === 'CDP-DIFF-001')!.counterexample!
   expect(cx.steps).toHaveLength(1)
   expect(cx.steps[0]).toMatch(/^alice\.borrow\(\d+\) -> ok .*<-- CDP-DIFF-001$/)

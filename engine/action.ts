@@ -1,5 +1,5 @@
 import type fc from 'fast-check'
-import type { ActionSpec, World } from '../engine/step.ts'
+import type { ActionSpec, World } from './step.ts'
 import { MalformedReturnError } from '../evm/errors.ts'
 
 /**
