@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The bundled CDP and its debt token in one file, mutated together: shows whether the suite kills
-# the mutants of a token that lives beside the vault (access checks, allowances, transfers).
+# The bundled CDP, its debt token and the token's ERC20 base in one file, mutated together: shows
+# whether the suite kills the mutants of a token that lives beside the vault (access checks,
+# allowances, transfers), not only the vault's.
 # Usage: bash bench/mutate-cdp.sh [extra vaultcheck mutate flags]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -10,8 +11,8 @@ file="$dir/CdpWithToken.sol"
 {
   echo '// SPDX-License-Identifier: MIT'
   echo 'pragma solidity ^0.8.24;'
-  echo 'import {ERC20} from "../../../contracts/lib/ERC20.sol";'
   echo 'import {SafeTransferLib} from "../../../contracts/lib/SafeTransferLib.sol";'
+  grep -v -e '^// SPDX' -e '^pragma' -e '^import' "$root/contracts/lib/ERC20.sol"
   grep -v -e '^// SPDX' -e '^pragma' -e '^import' "$root/contracts/DebtToken.sol"
   grep -v -e '^// SPDX' -e '^pragma' -e '^import' "$root/contracts/CollateralDebtVault.sol"
 } > "$file"

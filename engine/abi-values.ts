@@ -27,7 +27,11 @@ export type ResolveContext = {
   resolved: bigint[] | undefined
   options: { dictionary: readonly bigint[] }
   decimals: number
+  /** Amounts that matter for the call: the caller's balance and the largest actor balance of the called token. */
+  balances: readonly [bigint, bigint]
 }
+
+const AMOUNT_REFS = ['1000 units', 'max', "caller's balance", 'largest balance']
 
 const ZERO: Address = '0x0000000000000000000000000000000000000000'
 const MAX_LIST = 3
@@ -66,7 +70,7 @@ export function valueArb(p: AbiParameter, ctx: { dictionary: readonly bigint[]; 
   const int = /^(u?)int(\d*)$/.exec(type)
   if (int) {
     const bits = int[2] === '' ? 256 : Number(int[2])
-    const amount = amountRecipe(ctx, 2)
+    const amount = amountRecipe(ctx, AMOUNT_REFS.length)
     if (int[1] === 'u') return amount.map((a) => ({ t: 'uint' as const, bits, amount: a }))
     return fc.tuple(amount, fc.boolean()).map(([a, negative]) => ({ t: 'int' as const, bits, amount: a, negative }))
   }
@@ -80,12 +84,12 @@ export function resolveValue(r: ValueRecipe, ctx: ResolveContext): unknown {
       return addressOf(r.pick, ctx).address
     case 'uint': {
       const max = (1n << BigInt(r.bits)) - 1n
-      const v = pinnedAmount(ctx, r.amount, [1000n * 10n ** BigInt(ctx.decimals), max])
+      const v = pinnedAmount(ctx, r.amount, [1000n * 10n ** BigInt(ctx.decimals), max, ...ctx.balances])
       return v > max ? max : v
     }
     case 'int': {
       const max = (1n << BigInt(r.bits - 1)) - 1n
-      const v = pinnedAmount(ctx, r.amount, [1000n * 10n ** BigInt(ctx.decimals), max])
+      const v = pinnedAmount(ctx, r.amount, [1000n * 10n ** BigInt(ctx.decimals), max, ...ctx.balances])
       const m = v > max ? max : v
       return r.negative ? -m : m
     }
@@ -113,7 +117,7 @@ export function describeValue(r: ValueRecipe): string {
       return r.pick.t === 'zero' ? 'zero' : `${r.pick.t} ${r.pick.i}`
     case 'uint':
     case 'int':
-      return `${r.t === 'int' && r.negative ? '-' : ''}${describeRecipe(r.amount, ['1000 units', 'max'])}`
+      return `${r.t === 'int' && r.negative ? '-' : ''}${describeRecipe(r.amount, AMOUNT_REFS)}`
     case 'bool':
       return String(r.value)
     case 'bytes':

@@ -94,6 +94,7 @@ export function extraCommands<M>(w: World<M>): fc.Arbitrary<Action<M>>[] {
           resolved: world.resolved,
           options: world.options,
           decimals: world.instance.decimals,
+          balances: tokenBalances(world, fn, caller),
         }
         const args = r.args.map((a) => resolveValue(a, rctx))
         const onVault = fn.address.toLowerCase() === world.instance.vault.toLowerCase()
@@ -117,6 +118,22 @@ export function extraCommands<M>(w: World<M>): fc.Arbitrary<Action<M>>[] {
       })
     }),
   ]
+}
+
+/** The caller's and the largest actor balance of the called contract, when it is an observed token. */
+function tokenBalances<M>(w: World<M>, fn: SystemFunction, caller: Account): [bigint, bigint] {
+  const prefixes = Object.entries(w.instance.contracts)
+    .filter(([, c]) => c.address.toLowerCase() === fn.address.toLowerCase())
+    .map(([role]) => role)
+  const of = (name: string) => {
+    for (const p of prefixes) {
+      const v = w.last[`${p}.balanceOf(${name})`]
+      if (v !== undefined) return v
+    }
+    return 0n
+  }
+  const largest = w.actors.reduce((m, a) => (of(a.name) > m ? of(a.name) : m), 0n)
+  return [of(caller.name), largest]
 }
 
 function roleAccount<M>(w: World<M>, name: string): Account {

@@ -72,6 +72,7 @@ export async function replayTarget(target: LoadedTarget, driver: KindDriver<unkn
   const trace = world.trace ?? []
   const names: Record<string, string> = {}
   for (const a of world.accounts()) names[a.address.toLowerCase()] = a.name
+  names[world.deployer.address.toLowerCase()] = world.deployer.name
   for (const [role, c] of Object.entries(world.instance.contracts)) names[c.address.toLowerCase()] ??= role
   const contracts = Object.fromEntries(Object.entries(world.instance.contracts).map(([role, c]) => [role, c.address]))
   return { failed, trace, steps: trace.map(formatTraceLine), setupLog: bench.setupLog, runLog: [...bench.runLog], names, contracts }

@@ -114,7 +114,8 @@ export function matchArtifact(code: Hex, candidates: readonly CodeSource[]): Cod
   return best && best.same * 2 >= body.length * 0.9 ? best.c : undefined
 }
 
-function stripMetadata(code: string): string {
+/** Runtime code without solc's metadata trailer (hex, no 0x). */
+export function stripMetadata(code: string): string {
   const hex = code.startsWith('0x') ? code.slice(2) : code
   if (hex.length < 4) return hex
   const len = parseInt(hex.slice(-4), 16) * 2 + 4

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { KINDS, type Kind } from './property.ts'
 import { REFERENCE_VAULTS, compileBundled, mockArtifacts } from './bundled.ts'
 import type { CampaignTarget } from './campaign.ts'
+import { stripMetadata, type CodeSource } from './system.ts'
 import { compile, getArtifact, type Artifact, type CompileOutput } from '../evm/compile.ts'
 import { readFoundryProject, type FoundryProject } from '../evm/foundry-project.ts'
 import { ConfigError, DeployError, SourceNotFoundError } from '../evm/errors.ts'
@@ -25,6 +26,8 @@ export type TargetSpec = {
   /** Project root for imports (node_modules, remappings); default process.cwd(). */
   root?: string
   remappings?: readonly string[]
+  /** With `artifact`: the other contracts compiled with it, whose ABIs the contracts the vault deploys have. */
+  companions?: readonly CodeSource[]
   /** Constructor arguments replacing the kind's convention (the mock addresses). */
   args?: readonly unknown[]
   evmVersion?: EvmVersion
@@ -72,9 +75,9 @@ export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
     mocks: await mockArtifacts(spec.evmVersion),
     args: spec.args,
     // The ABIs of whatever the vault deploys (a CDP's debt token) come from the same compile.
-    companions: (output?.artifacts ?? [])
-      .filter((a) => a !== artifact && a.deployedBytecode.length > 2)
-      .map((a) => ({ name: a.name, abi: a.abi, deployedBytecode: a.deployedBytecode })),
+    companions: output
+      ? output.artifacts.filter((a) => a !== artifact && a.deployedBytecode.length > 2).map((a) => ({ name: a.name, abi: a.abi, deployedBytecode: a.deployedBytecode }))
+      : spec.companions,
     compilerVersion,
     bytecodeHash: bytecodeHash(artifact.deployedBytecode ?? artifact.bytecode),
   }
@@ -97,11 +100,5 @@ function mergeRemappings(own: readonly string[], foundry: FoundryProject): strin
 
 /** Hash of the runtime code without solc's metadata trailer, so a comment change is not a new vault. */
 export function bytecodeHash(code: string): string {
-  const hex = code.startsWith('0x') ? code.slice(2) : code
-  let body = hex
-  if (hex.length >= 4) {
-    const metaLen = parseInt(hex.slice(-4), 16) * 2 + 4
-    if (metaLen < hex.length && hex.slice(-metaLen, -metaLen + 2) === 'a2') body = hex.slice(0, -metaLen)
-  }
-  return createHash('sha256').update(body).digest('hex').slice(0, 16)
+  return createHash('sha256').update(stripMetadata(code)).digest('hex').slice(0, 16)
 }

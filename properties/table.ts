@@ -17,6 +17,20 @@ export function renderPropertiesMarkdown(): string {
     const by = FIXTURES.filter((f) => f.trips.includes(p.id) || f.alsoTrips?.includes(p.id)).map((f) => (f.trips.includes(p.id) ? f.contract : `${f.contract} (some seeds)`))
     lines.push(`| \`${p.id}\` | ${p.kind} | ${p.theme}${p.optIn ? ' (opt-in)' : ''} | ${esc(p.promise)} | ${esc(p.checkedIn)} | ${by.join(', ') || '—'} |`)
   }
+  lines.push(
+    '',
+    '## Actions outside the specification (ACCESS-002)',
+    '',
+    "Besides each kind's actions, every run calls every other state-changing function of the vault and of the contracts it deploys or names (a CDP's debt token), with arguments generated from the ABI types, from every actor. Contracts are deployed by a `deployer` account no actor controls. Such a call must revert or change no observed value (a caller's own allowances aside); the model then follows the observed state and every other property still applies.",
+    '',
+    'Config key `extras` (per target), by `name`, `contract.name` or `name(types)`, each with a `reason`:',
+    '',
+    '| key | meaning |',
+    '|---|---|',
+    "| `caller: 'deployer'` (or an actor's name) | privileged: also called from that account; every property must still hold after it |",
+    '| `mayChange: [globs]` | observation keys it may change from any caller (the keys ACCESS-002 messages print) |',
+    '| `exclude: true` | never called; listed in the report with its reason |',
+  )
   lines.push('', '## Buggy fixtures', '', '| fixture | kind | bug | trips (at the default budget) |', '|---|---|---|---|')
   const ids = (xs: readonly string[]) => xs.map((t) => `\`${t}\``).join(', ')
   for (const f of FIXTURES) lines.push(`| \`${f.contract}\` | ${f.kind} | ${esc(f.bug)} | ${ids(f.trips)}${f.alsoTrips ? `; on some seeds also ${ids(f.alsoTrips)}` : ''} |`)

@@ -59,7 +59,7 @@ function formatFunctions(fns: NonNullable<CampaignResult['functions']>, p: Paint
   const lines = [p.dim(`  functions (calls, reverted, changed state):`)]
   for (const [k, f] of rows) {
     const what = f.excluded ? `excluded: ${f.excluded}` : `${f.calls} calls, ${f.reverts} reverted, ${f.changed} changed state`
-    const tags = [f.outside ? 'outside the specification' : '', f.privileged ? `privileged (${f.privileged})` : '', !f.excluded && f.calls === f.reverts ? 'never succeeded' : ''].filter(Boolean)
+    const tags = [f.outside ? 'outside the specification' : '', f.privileged ? `privileged (${f.privileged})` : '', f.excluded ? '' : f.calls === 0 ? 'never called' : f.calls === f.reverts ? 'never succeeded' : ''].filter(Boolean)
     const line = `    ${k.padEnd(width)}  ${what}${tags.length ? `  [${tags.join(', ')}]` : ''}`
     lines.push(!f.excluded && f.calls === f.reverts && !f.outside ? p.yellow(line) : p.dim(line))
   }

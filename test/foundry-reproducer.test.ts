@@ -116,4 +116,13 @@ describe.skipIf(!FORGE)('Foundry reproducers restate state, event and backing ch
       expect(line, out.out).toMatch(new RegExp(`^\\[FAIL: ${id}: `))
     }
   }, 120_000)
+  test('a call outside the specification that moved value fails ACCESS-002 under forge, naming the value it moved', () => {
+    const dir = project()
+    const r = vaultcheck(dir, ['run', '--kind', 'reserve', '--source', 'contracts/buggy/ReserveOpenRescue.sol', '--contract', 'ReserveOpenRescue', '--property', 'RESERVE-ACCESS-002'])
+    expect(r.code, r.stderr).toBe(1)
+    const reproducers = path.join(dir, '.vaultcheck', 'reproducers')
+    const out = forgeTest(reproducers, path.join(reproducers, 'ReserveOpenRescue', '*.t.sol'))
+    expect(out.code, out.out).not.toBe(0)
+    expect(out.out).toMatch(/\[FAIL: RESERVE-ACCESS-002: underlying\.balanceOf\(\w+\) must be \d+/)
+  }, 120_000)
 })

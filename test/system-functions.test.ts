@@ -30,6 +30,8 @@ describe('functions outside the specification', () => {
     expect(r.functions!['vault.setFee'].calls).toBeGreaterThan(0)
     expect(r.functions!['vault.setFee'].reverts).toBe(r.functions!['vault.setFee'].calls)
     expect(r.functions!['vault.depositFor']).toMatchObject({ outside: false })
+    // Structs, dynamic and fixed arrays, bytes, strings and signed integers are generated and encoded.
+    expect(r.functions!['vault.configure'].calls).toBeGreaterThan(0)
   }, 120_000)
 
   test('declared functions pass: privileged ones are also called from their role, excluded ones never', async () => {
@@ -40,6 +42,7 @@ describe('functions outside the specification', () => {
     // Half of the privileged calls come from the owner and succeed.
     expect(f['vault.setFee'].reverts).toBeLessThan(f['vault.setFee'].calls)
     expect(f['vault.burn'].changed).toBeGreaterThan(0)
+    expect(f['vault.configure'].reverts).toBe(f['vault.configure'].calls)
     expect(f['vault.ping']).toMatchObject({ calls: 0, excluded: 'does nothing' })
     const text = formatCampaign(r, { timing: false })
     expect(text).toMatch(/vault\.ping +excluded: does nothing/)

@@ -1,6 +1,6 @@
 /** One mutant's job: compile the mutated source and run the kind's suite on it, to a verdict. */
 import type { Kind } from '../../engine/property.ts'
-import { compile, getArtifact } from '../../evm/compile.ts'
+import { compile, getArtifact, type Artifact } from '../../evm/compile.ts'
 import { VaultcheckError } from '../../evm/errors.ts'
 import type { EvmVersion } from '../../evm/evm-version.ts'
 import { runSuite } from '../../runner/suite.ts'
@@ -28,16 +28,19 @@ export type JobOutcome = Pick<MutantResult, 'status' | 'killedBy' | 'detail'>
 
 /** Compiles one mutant and runs the suite on it (in a worker, or in-process). */
 export async function runMutantJob(job: MutantJob): Promise<JobOutcome> {
-  let artifact
+  let artifact: Artifact
+  let companions: Artifact[] | undefined
   try {
     const out = await compile({ sources: [job.file], root: job.root, remappings: job.remappings, evmVersion: job.evmVersion, overrides: { [job.unit]: job.content }, cacheDir: false })
     artifact = getArtifact(out, `${job.unit}:${job.contract}`)
+    // The mutated file's other contracts (a debt token beside the vault) are part of the system.
+    companions = out.artifacts.filter((a) => a !== artifact && a.deployedBytecode.length > 2)
   } catch (e) {
     if (e instanceof VaultcheckError && e.kind === 'usage') return { status: 'invalid', detail: firstLine(e) }
     throw e
   }
   return judge(() =>
-    runSuite({ kind: job.kind, name: job.contract, artifact, evmVersion: job.evmVersion }, { runs: job.runs, depth: job.depth, seed: job.seed, stopOnFirstFailure: true, timeLimitMs: job.softTimeoutMs }),
+    runSuite({ kind: job.kind, name: job.contract, artifact, companions, evmVersion: job.evmVersion }, { runs: job.runs, depth: job.depth, seed: job.seed, stopOnFirstFailure: true, timeLimitMs: job.softTimeoutMs }),
   )
 }
 

@@ -7,7 +7,13 @@ import { addrExpr, msg, type Ctx } from './literals.ts'
 export function stateFacts(p: { f: StoredFailure; ctx: Ctx; contracts: Record<string, string>; actorNames: Map<string, string>; vault?: string }): string[] {
   const { f } = p
   const facts: { key: string; op: '==' | '>='; value: bigint }[] = []
-  if (/^state after .* differs from the model$/.test(f.message)) {
+  if (/-ACCESS-002$/.test(f.propertyId)) {
+    // `key: before -> after`: a call outside the specification must leave each value as it was.
+    for (const part of f.actual.split('; ')) {
+      const m = /^(.+): (\d+) -> \d+$/.exec(part)
+      if (m) facts.push({ key: m[1], op: '==', value: BigInt(m[2]) })
+    }
+  } else if (/^state after .* differs from the model$/.test(f.message)) {
     for (const part of f.actual.split('; ')) {
       const m = /^(.+): model (\d+), contract (\d+)$/.exec(part)
       if (m) facts.push({ key: m[1], op: '==', value: BigInt(m[2]) })
