@@ -16,6 +16,7 @@ import { ObservationPlan } from '../evm/observe.ts'
 import { recordingChain, type RecordedCall, type Recorder } from '../evm/recorder.ts'
 import { checkRenames, countingChain, renameReads, renamingChain, type FunctionRenames } from './rename.ts'
 import { discoverSystem, type CodeSource } from './system.ts'
+import { globToRegExp } from './glob.ts'
 import { checkExtras, extraCommands, ruleFor, type ExtrasConfig } from './extras.ts'
 
 export type CampaignOptions = {
@@ -134,7 +135,8 @@ export function selectProperties(kind: Kind, all: readonly PropertyDef[], opts: 
   enabled: PropertyDef[]
   skipped: { def: PropertyDef; reason: string }[]
 } {
-  const patterns = opts.properties?.map(globToRegExp)
+  // Property IDs match whatever the case they are typed in.
+  const patterns = opts.properties?.map((g) => globToRegExp(g, 'i'))
   const optIn = new Set(opts.optIn ?? [])
   for (const id of [...optIn, ...Object.keys(opts.skip ?? {})]) {
     if (!all.some((p) => p.id === id)) {
@@ -155,11 +157,6 @@ export function selectProperties(kind: Kind, all: readonly PropertyDef[], opts: 
     else enabled.push(def)
   }
   return { enabled, skipped }
-}
-
-function globToRegExp(glob: string): RegExp {
-  const esc = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
-  return new RegExp(`^${esc}$`, 'i')
 }
 
 /** A deployed target on its own chain, reset to the same funded state before every run. */

@@ -12,6 +12,7 @@ import { describeValue, renderValue, resolveValue, valueArb, type ResolveContext
 import type { SystemContract, SystemFunction } from './system.ts'
 import type { Account, World } from './step.ts'
 import { ConfigError } from '../evm/errors.ts'
+import { globToRegExp } from './glob.ts'
 
 /** What a config says about one function outside the specification. */
 export type ExtraRule = {
@@ -51,7 +52,7 @@ export function checkExtras(config: ExtrasConfig | undefined, system: readonly S
 }
 
 export function globMatcher(globs: readonly string[]): (key: string) => boolean {
-  const res = globs.map((g) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`))
+  const res = globs.map((g) => globToRegExp(g))
   return (key) => res.some((r) => r.test(key))
 }
 
@@ -69,8 +70,12 @@ export function extraCommands<M>(w: World<M>): fc.Arbitrary<Action<M>>[] {
   const fns = extraFunctions(w.system, config)
   if (fns.length === 0) return []
   const ctx = { dictionary: w.options.dictionary, decimals: w.instance.decimals }
+  const rules = fns.map((fn) => ruleFor(fn, config))
+  const mayChange = rules.map((rule) => globMatcher(rule?.mayChange ?? []))
+  // Fixed once the target is deployed: what address arguments resolve to.
+  const contracts = [...w.system.map((c) => ({ name: c.role, address: c.address })), ...Object.entries(w.instance.contracts).map(([name, c]) => ({ name, address: c.address }))]
   const perFunction = fns.map((fn, index) => {
-    const rule = ruleFor(fn, config)
+    const rule = rules[index]
     return fc
       .record({
         caller: fc.nat({ max: 7 }),
@@ -83,13 +88,13 @@ export function extraCommands<M>(w: World<M>): fc.Arbitrary<Action<M>>[] {
   return [
     fc.oneof(...perFunction).map((r) => {
       const fn = fns[r.index]
-      const recipe = `call(${fn.key}, ${r.asRole ? ruleFor(fn, config)!.caller : `actor ${r.caller}`}${r.args.length ? `, ${r.args.map(describeValue).join(', ')}` : ''})`
+      const rule = rules[r.index]
+      const recipe = `call(${fn.key}, ${r.asRole ? rule!.caller : `actor ${r.caller}`}${r.args.length ? `, ${r.args.map(describeValue).join(', ')}` : ''})`
       return new Action<M>(recipe, (world) => {
-        const rule = ruleFor(fn, config)
         const caller = r.asRole ? roleAccount(world, rule!.caller!) : world.actors[r.caller % world.actors.length]
         const rctx: ResolveContext = {
           actors: world.actors,
-          contracts: [...world.system.map((c) => ({ name: c.role, address: c.address })), ...Object.entries(world.instance.contracts).map(([name, c]) => ({ name, address: c.address }))],
+          contracts,
           pins: world.pins,
           resolved: world.resolved,
           options: world.options,
@@ -106,12 +111,7 @@ export function extraCommands<M>(w: World<M>): fc.Arbitrary<Action<M>>[] {
           caller: caller.address,
           user: true,
           fnKey: fn.key,
-          unspecified: {
-            key: fn.key,
-            privileged: r.asRole,
-            mayChange: globMatcher(rule?.mayChange ?? []),
-            reason: rule?.reason,
-          },
+          unspecified: { privileged: r.asRole, mayChange: mayChange[r.index] },
           predict: (m) => ({ ok: true, state: m, returns: undefined, events: [] }),
           perform: (wd) => wd.chain.call({ address: fn.address, abi, functionName: fn.item.name, args, from: caller.address }),
         }
@@ -132,7 +132,7 @@ function tokenBalances<M>(w: World<M>, fn: SystemFunction, caller: Account): [bi
     }
     return 0n
   }
-  const largest = w.actors.reduce((m, a) => (of(a.name) > m ? of(a.name) : m), 0n)
+  const largest = w.actors.map((a) => of(a.name)).reduce((m, v) => (v > m ? v : m), 0n)
   return [of(caller.name), largest]
 }
 

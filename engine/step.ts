@@ -37,7 +37,7 @@ export type ActionSpec<M> = {
    * differential checks, an unprivileged call must revert or change no observation (ACCESS-002)
    * beyond what `mayChange` allows; the model then follows what was observed.
    */
-  unspecified?: { key: string; privileged: boolean; mayChange: (observationKey: string) => boolean; reason?: string }
+  unspecified?: { privileged: boolean; mayChange: (observationKey: string) => boolean }
 }
 
 export type StepContext<M> = {
@@ -234,13 +234,17 @@ export class World<M> {
     else if (unchanged) this.stats.noops++
     this.countCalls(calls, spec, !unchanged)
     if (line) this.trace!.push(line)
-    if (spec.unspecified) return this.unspecifiedStep(spec, { pre, post, preModel, outcome, result, line })
 
     const P = this.kind.toUpperCase()
     let expected: M | undefined
     try {
+      // A call outside the specification: no prediction to compare; the model takes what was observed.
+      if (spec.unspecified) {
+        this.checkUnspecified(spec, pre, post, result)
+        expected = result.ok && !unchanged ? this.driver.sync(preModel, post, this) : preModel
+      }
       // Outcome class: a must-succeed action that reverts, or a must-revert one that succeeds.
-      if (outcome.ok && !result.ok) {
+      else if (outcome.ok && !result.ok) {
         this.check(`${P}-DIFF-001`, outcome.mayRevert !== undefined, () => ({
           message: `${spec.label} must succeed but reverted`,
           expected: `success${spec.formatReturn ? ` -> ${spec.formatReturn(outcome.returns)}` : ''}`,
@@ -270,7 +274,8 @@ export class World<M> {
       }
 
       // Computed once: the DIFF-002 check and the model's resynchronisation below both need it.
-      const mismatches = expected !== undefined ? diffObservations(this.driver.project(expected, this), post) : undefined
+      // A model synchronised from the observation has nothing to differ in.
+      const mismatches = spec.unspecified ? [] : expected !== undefined ? diffObservations(this.driver.project(expected, this), post) : undefined
       if (mismatches !== undefined) {
         this.check(`${P}-DIFF-002`, mismatches.length === 0, () => ({
           message: `state after ${spec.label} differs from the model`,
@@ -298,45 +303,30 @@ export class World<M> {
   }
 
   /**
-   * After a call outside the specification: ACCESS-002 unless it reverted, changed nothing, was
-   * privileged or changed only what it may (a caller's own allowances, the declared keys); then
-   * the model takes what was observed and every invariant still applies.
+   * After a call outside the specification: ACCESS-002 unless it reverted, was privileged or
+   * changed only what it may (a caller's own allowances, the declared keys).
    */
-  private async unspecifiedStep(
-    spec: ActionSpec<M>,
-    s: { pre: Observation; post: Observation; preModel: M; outcome: Outcome<M, unknown>; result: CallResult; line: TraceLine | undefined },
-  ): Promise<void> {
+  private checkUnspecified(spec: ActionSpec<M>, pre: Observation, post: Observation, result: CallResult): void {
     const u = spec.unspecified!
-    const { pre, post, result } = s
-    try {
-      if (result.ok && !u.privileged) {
-        const own = `.allowance(${this.nameOf(spec.caller)},`
-        const moved = Object.keys(post).filter((k) => pre[k] !== post[k] && !k.includes(own) && !u.mayChange(k))
-        this.check(`${this.kind.toUpperCase()}-ACCESS-002`, moved.length === 0, () => ({
-          message: `${spec.label}, a function outside the ${this.kind} specification, succeeded for an unprivileged caller and changed ${moved.length} observed value${moved.length === 1 ? '' : 's'}`,
-          expected: `${u.key} reverts or changes nothing observed (declare it in extras if it is privileged or may change these)`,
-          actual: moved.slice(0, 6).map((k) => `${k}: ${pre[k]} -> ${post[k]}`).join('; ') + (moved.length > 6 ? `; and ${moved.length - 6} more` : ''),
-        }))
-      }
-      const expected = s.result.ok && !sameObservation(pre, post) ? this.driver.sync(s.preModel, post, this) : s.preModel
-      const ctx: StepContext<M> = { world: this, spec, pre, post, preModel: s.preModel, outcome: s.outcome, result, expected }
-      for (const inv of this.driver.invariants) inv.check(ctx)
-      spec.checks?.(ctx)
-      this.model = expected
-      this.last = post
-      if (this.options.checkInterval > 0 && this.stepIndex % this.options.checkInterval === 0) await this.probe()
-    } catch (e) {
-      if (s.line && e instanceof PropertyViolation) s.line.failed = e.propertyId
-      throw e
-    }
+    if (!result.ok || u.privileged) return
+    const own = `.allowance(${this.nameOf(spec.caller)},`
+    const moved = Object.keys(post).filter((k) => pre[k] !== post[k] && !k.includes(own) && !u.mayChange(k))
+    this.check(`${this.kind.toUpperCase()}-ACCESS-002`, moved.length === 0, () => ({
+      message: `${spec.label}, a function outside the ${this.kind} specification, succeeded for an unprivileged caller and changed ${moved.length} observed value${moved.length === 1 ? '' : 's'}`,
+      expected: `${spec.fnKey ?? spec.name} reverts or changes nothing observed (declare it in extras if it is privileged or may change these)`,
+      actual: moved.slice(0, 6).map((k) => `${k}: ${pre[k]} -> ${post[k]}`).join('; ') + (moved.length > 6 ? `; and ${moved.length - 6} more` : ''),
+    }))
   }
+
+  private systemByAddress: Map<string, SystemContract> | undefined
 
   /** Adds this step's calls to system functions to the run's per-function counts. */
   private countCalls(calls: CallSink['log'], spec: ActionSpec<M>, changed: boolean): void {
     if (!calls || this.system.length === 0) return
     const counts = (this.stats.functions ??= {})
+    this.systemByAddress ??= new Map(this.system.map((x) => [x.address.toLowerCase(), x]))
     for (const c of calls) {
-      const contract = this.system.find((x) => x.address.toLowerCase() === c.address.toLowerCase())
+      const contract = this.systemByAddress.get(c.address.toLowerCase())
       if (!contract) continue
       const fn = (spec.fnKey && contract.functions.find((f) => f.key === spec.fnKey)) || contract.functions.find((f) => f.item.name === c.functionName)
       if (!fn) continue

@@ -75,12 +75,15 @@ export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
     mocks: await mockArtifacts(spec.evmVersion),
     args: spec.args,
     // The ABIs of whatever the vault deploys (a CDP's debt token) come from the same compile.
-    companions: output
-      ? output.artifacts.filter((a) => a !== artifact && a.deployedBytecode.length > 2).map((a) => ({ name: a.name, abi: a.abi, deployedBytecode: a.deployedBytecode }))
-      : spec.companions,
+    companions: output ? companionsOf(output, artifact) : spec.companions,
     compilerVersion,
     bytecodeHash: bytecodeHash(artifact.deployedBytecode ?? artifact.bytecode),
   }
+}
+
+/** The other deployable contracts of a compile output: the ABIs of what the vault may deploy. */
+export function companionsOf(output: CompileOutput, vault: object): CodeSource[] {
+  return output.artifacts.filter((a) => a !== vault && a.deployedBytecode.length > 2).map((a) => ({ name: a.name, abi: a.abi, deployedBytecode: a.deployedBytecode }))
 }
 
 /** The config's remappings, then the Foundry project's for prefixes the config does not map (absolute targets). */

@@ -5,6 +5,8 @@ import { VaultcheckError } from '../../evm/errors.ts'
 import type { EvmVersion } from '../../evm/evm-version.ts'
 import { runSuite } from '../../runner/suite.ts'
 import type { MutantResult } from './types.ts'
+import { companionsOf } from '../../engine/target.ts'
+import type { CodeSource } from '../../engine/system.ts'
 
 /** The message a worker gets for one mutant. */
 export type MutantJob = {
@@ -29,12 +31,12 @@ export type JobOutcome = Pick<MutantResult, 'status' | 'killedBy' | 'detail'>
 /** Compiles one mutant and runs the suite on it (in a worker, or in-process). */
 export async function runMutantJob(job: MutantJob): Promise<JobOutcome> {
   let artifact: Artifact
-  let companions: Artifact[] | undefined
+  let companions: CodeSource[] | undefined
   try {
     const out = await compile({ sources: [job.file], root: job.root, remappings: job.remappings, evmVersion: job.evmVersion, overrides: { [job.unit]: job.content }, cacheDir: false })
     artifact = getArtifact(out, `${job.unit}:${job.contract}`)
     // The mutated file's other contracts (a debt token beside the vault) are part of the system.
-    companions = out.artifacts.filter((a) => a !== artifact && a.deployedBytecode.length > 2)
+    companions = companionsOf(out, artifact)
   } catch (e) {
     if (e instanceof VaultcheckError && e.kind === 'usage') return { status: 'invalid', detail: firstLine(e) }
     throw e
