@@ -31,3 +31,27 @@ export type { Kind, PropertyDef } from './engine/property.ts'
 export { PropertyViolation, KINDS } from './engine/property.ts'
 export { DEFAULT_EVM_VERSION } from './evm/evm-version.ts'
 export type { EvmVersion } from './evm/evm-version.ts'
+export { defineKind, arg } from './engine/define-kind.ts'
+export type {
+  KindDefinition,
+  DefinedKind,
+  ActionDef,
+  ArgSpec,
+  Args,
+  InvariantDef,
+  InvariantView,
+  KindContext,
+  DeployContext,
+  KindPropertyDef,
+  Failure,
+  ContractRef,
+} from './engine/define-kind.ts'
+export { defineAdapter } from './engine/adapter.ts'
+export type { AdapterDefinition, DefinedAdapter, AdapterCallContext } from './engine/adapter.ts'
+export type { KindRef, KindModule } from './engine/kinds.ts'
+export { success, revert, event } from './model/outcome.ts'
+export type { Outcome, Success, Revert, ModelEvent } from './model/outcome.ts'
+export { fmt } from './engine/amounts.ts'
+export type { Account } from './engine/step.ts'
+export type { Observation } from './evm/observe.ts'
+export type { Theme } from './engine/property.ts'

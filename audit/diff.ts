@@ -16,6 +16,7 @@
 import fc from 'fast-check'
 import { driverFor } from '../properties/drivers.ts'
 import type { Kind } from '../engine/property.ts'
+import type { KindRef } from '../engine/kinds.ts'
 import { Bench, replayPathOf, resolveOptions, type CampaignOptions } from '../engine/campaign.ts'
 import type { CallResult } from '../evm/chain.ts'
 import type { ActionSpec, KindDriver, World } from '../engine/step.ts'
@@ -55,7 +56,7 @@ export type DiffOptions = CampaignOptions & {
 }
 
 export type DiffParams = {
-  kind: Kind
+  kind: KindRef
   old: TargetSpec | LoadedTarget
   new: TargetSpec | LoadedTarget
   options?: DiffOptions
@@ -127,12 +128,7 @@ export async function runDiff(p: DiffParams): Promise<DiffResult> {
   const o = resolveOptions(campaign)
   const oldT = await inVersion('old version', () => load(p.old, p.kind))
   const newT = await inVersion('new version', () => load(p.new, p.kind))
-  let driver: KindDriver<unknown>
-  try {
-    driver = driverFor(p.kind)
-  } catch (cause) {
-    throw new VaultcheckError(`kind ${p.kind} has no driver yet`, { cause })
-  }
+  const driver: KindDriver<unknown> = driverFor(newT)
   // One dictionary for both: a `dict[i]` recipe must resolve to the same amount on each side.
   const dictionary = harvestDictionary([oldT, newT].map((t) => t.vault.deployedBytecode ?? t.vault.bytecode))
   const benchOptions = { checkInterval: 0, actors: o.actors, decimals: o.decimals, evmVersion: o.evmVersion, knobs: o.knobs, dictionary }
@@ -188,7 +184,7 @@ export async function runDiff(p: DiffParams): Promise<DiffResult> {
   const suite = await runSuite(newT, { ...campaign, timeLimitMs: remaining })
   const interrupted = options.signal?.aborted ? 'interrupted' : Date.now() >= diffDeadline && !details.failed && runs < o.runs ? 'time limit reached' : undefined
   return {
-    kind: p.kind,
+    kind: newT.kind,
     old: { name: oldT.name, label: p.labels?.old ?? labelOf(p.old, oldT), bytecodeHash: oldT.bytecodeHash },
     new: { name: newT.name, label: p.labels?.new ?? labelOf(p.new, newT), bytecodeHash: newT.bytecodeHash },
     identical: difference === undefined,
@@ -387,8 +383,8 @@ function errorText(e: unknown): string {
   return `error ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`
 }
 
-async function load(spec: TargetSpec | LoadedTarget, kind: Kind): Promise<LoadedTarget> {
-  if ('mocks' in spec) return { ...spec, kind }
+async function load(spec: TargetSpec | LoadedTarget, kind: KindRef): Promise<LoadedTarget> {
+  if ('mocks' in spec) return spec
   return loadTarget({ ...spec, kind })
 }
 

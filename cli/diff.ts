@@ -196,7 +196,7 @@ export function registerDiff(program: Command): void {
   program
     .command('diff <files...>')
     .description('what behaves differently between two versions of a vault (old.sol new.sol, or --base <rev> file.sol)')
-    .addOption(new Option('--kind <kind>', 'target kind').choices(KINDS as string[]).makeOptionMandatory())
+    .addOption(new Option('--kind <kind>', `target kind: ${KINDS.join(', ')}, or the path of a kind or adapter module`).makeOptionMandatory())
     .requiredOption('--contract <name>', 'contract to compare (same name in both versions)')
     .option('--base <rev>', 'old version: the file at this git revision')
     .option('--runs <n>', 'runs (action sequences)', int('--runs'))

@@ -110,7 +110,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     import('../report/failures.ts'),
   ])
   const { targets: all, root, defaults } = await resolveTargets(flags, cwd)
-  const { targets, shard } = shardTargets(all, flags.shard)
+  const { targets, shard } = await shardTargets(all, flags.shard)
   const controller = new AbortController()
   let interrupts = 0
   const onSigint = () => {
@@ -231,7 +231,7 @@ export function buildProgram(): Command {
   program
     .command('run', { isDefault: true })
     .description('run the property suites (no target: every bundled reference vault)')
-    .addOption(new Option('--kind <kind>', 'target kind').choices(KINDS as string[]))
+    .addOption(new Option('--kind <kind>', `target kind: ${KINDS.join(', ')}, or the path of a kind or adapter module`))
     .option('--source <file>', 'Solidity source of the vault')
     .option('--contract <name>', 'contract to test')
     .option('--config <file>', 'config file (default: vaultcheck.config.ts if present)')

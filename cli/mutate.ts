@@ -106,7 +106,7 @@ export function registerMutate(program: Command): void {
   program
     .command('mutate')
     .description('mutation testing: small bugs are made in the vault source; does the suite notice each? (no --source: the bundled reference vault)')
-    .addOption(new Option('--kind <kind>', 'target kind').choices(KINDS as string[]).makeOptionMandatory())
+    .addOption(new Option('--kind <kind>', `target kind: ${KINDS.join(', ')}, or the path of a kind or adapter module`).makeOptionMandatory())
     .option('--source <file>', 'Solidity source of the vault to mutate (default: the bundled reference vault)')
     .option('--contract <name>', 'contract to test (declared in --source)')
     .option('--runs <n>', 'runs per mutant (default 20)', int('--runs'))

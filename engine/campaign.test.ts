@@ -35,12 +35,12 @@ describe('sharding', () => {
   test('shards deal (target, property) units round-robin, cover everything once, and leave opt-in properties off', async () => {
     const { shardTargets } = await import('../runner/shard.ts')
     const targets = [{ kind: 'erc4626' as const, contract: 'TokenizedVault' }, { kind: 'cdp' as const, contract: 'CollateralDebtVault' }]
-    const a = shardTargets(targets, '1/2').targets.flatMap((t) => t.options!.properties!)
-    const b = shardTargets(targets, '2/2').targets.flatMap((t) => t.options!.properties!)
+    const a = (await shardTargets(targets, '1/2')).targets.flatMap((t) => t.options!.properties!)
+    const b = (await shardTargets(targets, '2/2')).targets.flatMap((t) => t.options!.properties!)
     expect(a.filter((id) => b.includes(id))).toEqual([])
     expect([...a, ...b]).not.toContain('ERC4626-RND-004')
     expect(a.length + b.length).toBe(11 + 10)
-    expect(() => shardTargets(targets, '3/2')).toThrow(/--shard: expected i\/n/)
+    await expect(shardTargets(targets, '3/2')).rejects.toThrow(/--shard: expected i\/n/)
   })
 })
 

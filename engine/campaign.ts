@@ -124,6 +124,8 @@ export type CampaignResult = {
 export type CampaignTarget = {
   name: string
   kind: Kind
+  /** Where the kind's driver is registered when it is not a built-in (a module's path): see engine/kinds.ts. */
+  kindKey?: string
   vault: { name: string; abi: Abi; bytecode: Hex; deployedBytecode?: Hex }
   /** The other contracts of the vault's compile output: the ABIs of the contracts it deploys. */
   companions?: readonly CodeSource[]
@@ -207,6 +209,7 @@ export class Bench<M> {
         actors,
         deployer,
         args: p.target.args,
+        companions: p.target.companions,
       })
     } catch (cause) {
       if (cause instanceof VaultcheckError) throw cause
@@ -224,7 +227,8 @@ export class Bench<M> {
     if (renames) checkRenames(p.target.vault.abi, renames, p.target.vault.name)
     const calls: CallSink = { log: undefined }
     const counted = countingChain(chain, calls)
-    const worldChain = renames ? renamingChain(counted, instance.vault, renames) : counted
+    const renamed = renames ? renamingChain(counted, instance.vault, renames) : counted
+    const worldChain = p.driver.wrapChain ? p.driver.wrapChain(renamed, instance) : renamed
     const enabled = new Set(p.enabled)
     const world = new World<M>(worldChain, p.driver.kind, instance, actors, undefined as never, p.driver, enabled, {
       checkInterval: p.options.checkInterval,

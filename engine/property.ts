@@ -1,5 +1,10 @@
-export type Kind = 'reserve' | 'native' | 'erc4626' | 'cdp'
-export const KINDS: readonly Kind[] = ['reserve', 'native', 'erc4626', 'cdp']
+/**
+ * A kind's name: one of the built-in KINDS, or the name a user's kind gives itself (defineKind).
+ * Property IDs start with it in capitals (`PSM-BACKING-001`).
+ */
+export type Kind = string
+export type BuiltinKind = 'reserve' | 'native' | 'erc4626' | 'cdp'
+export const KINDS: readonly BuiltinKind[] = ['reserve', 'native', 'erc4626', 'cdp']
 
 export type Theme = 'backing' | 'redeemability' | 'ratio' | 'rounding' | 'access' | 'differential'
 

@@ -460,7 +460,19 @@ export interface KindDriver<M> {
    */
   specified: Readonly<Record<string, readonly string[]>>
   /** Deploys the vault (and the mocks it needs) from `deployer`, and returns its instance. */
-  deploy(p: { chain: Chain; vault: { name: string; abi: Abi; bytecode: Hex }; mocks: MockArtifacts; decimals: number; actors: readonly Account[]; deployer: Account; args?: readonly unknown[] }): Promise<Instance>
+  deploy(p: {
+    chain: Chain
+    vault: { name: string; abi: Abi; bytecode: Hex }
+    mocks: MockArtifacts
+    decimals: number
+    actors: readonly Account[]
+    deployer: Account
+    args?: readonly unknown[]
+    /** The other contracts compiled with the target (a proxy, a token it is wired to). */
+    companions?: readonly import('./system.ts').CodeSource[]
+  }): Promise<Instance>
+  /** The chain the world's actions and reads go through, when the kind maps calls onto another interface (adapters). */
+  wrapChain?(chain: Chain, instance: Instance): Chain
   /** Funds actors and grants the approvals every run starts from; returns the model of that state. */
   setup(world: World<M>): Promise<M>
   /** Every view read after each step. */

@@ -9,7 +9,7 @@ import type { Chain } from '../evm/chain.ts'
 import type { Instance } from './step.ts'
 
 /** Compiled code a deployed contract may come from (the target's compile output, the mocks). */
-export type CodeSource = { name: string; abi: Abi; deployedBytecode?: Hex }
+export type CodeSource = { name: string; abi: Abi; deployedBytecode?: Hex; bytecode?: Hex }
 
 export type SystemContract = {
   /** The role the kind gives it ('vault', 'debt'), or the artifact name for a contract the vault created. */
@@ -84,7 +84,8 @@ export async function discoverSystem(p: {
     const fns = c.abi.filter((x): x is AbiFunction => x.type === 'function' && x.stateMutability !== 'view' && x.stateMutability !== 'pure')
     const count = new Map<string, number>()
     for (const f of fns) count.set(f.name, (count.get(f.name) ?? 0) + 1)
-    const specified = new Set(p.specified[c.role === 'vault' && vaultRole ? vaultRole : c.role] ?? [])
+    const own = p.specified[c.role === 'vault' && vaultRole ? vaultRole : c.role] ?? []
+    const specified = new Set(c.role === 'vault' && vaultRole !== 'vault' ? [...own, ...(p.specified.vault ?? [])] : own)
     c.functions = fns.map((item) => ({
       contract: c.role,
       address: c.address,

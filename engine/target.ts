@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { KINDS, type Kind } from './property.ts'
+import { kindDriver, resolveKind, type KindRef } from './kinds.ts'
 import { REFERENCE_VAULTS, compileBundled, mockArtifacts } from './bundled.ts'
 import type { CampaignTarget } from './campaign.ts'
 import { stripMetadata, type CodeSource } from './system.ts'
@@ -15,7 +15,8 @@ import { ConfigError, DeployError, SourceNotFoundError } from '../evm/errors.ts'
 import type { EvmVersion } from '../evm/evm-version.ts'
 
 export type TargetSpec = {
-  kind: Kind
+  /** A built-in kind's name, the path of a kind or adapter module (relative to `root`), or that module's export. */
+  kind: KindRef
   /** Shown in reports; defaults to the contract name. */
   name?: string
   /** A Solidity file and the contract in it... */
@@ -36,9 +37,8 @@ export type TargetSpec = {
 export type LoadedTarget = CampaignTarget & { compilerVersion: string; bytecodeHash: string }
 
 export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
-  if (!KINDS.includes(spec.kind)) {
-    throw new ConfigError({ issues: [{ path: 'kind', message: `unknown kind "${String(spec.kind)}"; expected one of ${KINDS.join(', ')}` }] })
-  }
+  const kindKey = await resolveKind(spec.kind, spec.root)
+  const kind = kindDriver(kindKey).kind
   let artifact: LoadedTarget['vault'] & { compilerVersion?: string }
   let output: CompileOutput | undefined
   if (spec.artifact) artifact = spec.artifact
@@ -61,8 +61,10 @@ export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
     artifact = getArtifact(out, spec.contract)
     output = out
   } else {
+    const reference = REFERENCE_VAULTS[kind]
+    if (kindKey !== kind || !reference) throw new ConfigError({ issues: [{ path: 'source', message: `kind ${kind} has no bundled vault: name a source and contract, or an artifact` }] })
     output = await compileBundled(spec.evmVersion)
-    artifact = getArtifact(output, spec.contract ?? REFERENCE_VAULTS[spec.kind])
+    artifact = getArtifact(output, spec.contract ?? reference)
   }
   if (artifact.bytecode === '0x' || artifact.bytecode.length <= 2) {
     throw new DeployError({ contractName: artifact.name, reason: 'it has no bytecode (an abstract contract or an interface)' })
@@ -70,7 +72,8 @@ export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
   const compilerVersion = artifact.compilerVersion ?? (await compileBundled(spec.evmVersion)).compilerVersion
   return {
     name: spec.name ?? artifact.name,
-    kind: spec.kind,
+    kind,
+    ...(kindKey !== kind ? { kindKey } : {}),
     vault: artifact,
     mocks: await mockArtifacts(spec.evmVersion),
     args: spec.args,
@@ -83,7 +86,7 @@ export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
 
 /** The other deployable contracts of a compile output: the ABIs of what the vault may deploy. */
 export function companionsOf(output: CompileOutput, vault: object): CodeSource[] {
-  return output.artifacts.filter((a) => a !== vault && a.deployedBytecode.length > 2).map((a) => ({ name: a.name, abi: a.abi, deployedBytecode: a.deployedBytecode }))
+  return output.artifacts.filter((a) => a !== vault && a.deployedBytecode.length > 2).map((a) => ({ name: a.name, abi: a.abi, deployedBytecode: a.deployedBytecode, bytecode: a.bytecode }))
 }
 
 /** The config's remappings, then the Foundry project's for prefixes the config does not map (absolute targets). */

@@ -1,21 +1,14 @@
 import type { KindDriver } from '../engine/step.ts'
-import { HarnessError } from '../evm/errors.ts'
+import { kindDriver, registerKind } from '../engine/kinds.ts'
 import { cdpDriver } from './cdp.ts'
 import { erc4626Driver } from './erc4626.ts'
 import { nativeDriver } from './native.ts'
 import { reserveDriver } from './reserve.ts'
-import type { Kind } from '../engine/property.ts'
 
-// Drivers are generic over their model type; the registry erases it at this one boundary.
-const DRIVERS: Record<Kind, KindDriver<any>> = {
-  reserve: reserveDriver,
-  native: nativeDriver,
-  erc4626: erc4626Driver,
-  cdp: cdpDriver,
-}
+// The built-in kinds go into the same registry as a user's: nothing below finds them another way.
+for (const d of [reserveDriver, nativeDriver, erc4626Driver, cdpDriver] as KindDriver<any>[]) registerKind(d.kind, d)
 
-export function driverFor(kind: Kind): KindDriver<unknown> {
-  const d = DRIVERS[kind]
-  if (!d) throw new HarnessError(`no driver for kind ${kind}`)
-  return d as KindDriver<unknown>
+/** The driver of a loaded target (its kindKey when the kind came from a module), or of a built-in kind by name. */
+export function driverFor(t: { kind: string; kindKey?: string } | string): KindDriver<unknown> {
+  return kindDriver(typeof t === 'string' ? t : (t.kindKey ?? t.kind))
 }

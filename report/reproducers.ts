@@ -60,7 +60,7 @@ async function writeFoundryReproducer(root: string, dir: string, base: string, f
   try {
     const projectRoot = path.resolve(spec.root ?? root)
     const target = await loadTarget({ ...spec, root: projectRoot })
-    const r = await replayTarget(target, driverFor(target.kind), f, { ...f.options, evmVersion: spec.evmVersion })
+    const r = await replayTarget(target, driverFor(target), f, { ...f.options, evmVersion: spec.evmVersion })
     const sources: Record<string, string> = {}
     const bytecodes: Record<string, `0x${string}`> = {}
     for (const a of (await compileBundled(spec.evmVersion)).artifacts) {

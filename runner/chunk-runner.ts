@@ -17,7 +17,7 @@ export class ChunkRunner {
     const key = JSON.stringify([job.target, job.options])
     let entry = this.prepared.get(key)
     if (!entry) {
-      entry = loadTarget(job.target).then((t) => prepareCampaign(t, driverFor(t.kind), job.options, job.started))
+      entry = loadTarget(job.target).then((t) => prepareCampaign(t, driverFor(t), job.options, job.started))
       this.prepared.set(key, entry)
     }
     const { ctx } = await entry

@@ -6,7 +6,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
-import { KINDS, type Kind } from '../engine/property.ts'
+import { KINDS } from '../engine/property.ts'
+import { isKindPath } from '../engine/kinds.ts'
 import { ConfigError } from '../evm/errors.ts'
 
 const knobValue = z.union([z.string(), z.number(), z.boolean(), z.bigint()])
@@ -34,7 +35,11 @@ export const targetSchema = z
   .object({
     /** Shown in reports and used to file stored failures; defaults to the contract name. */
     name: z.string().min(1).optional(),
-    kind: z.enum(KINDS as [Kind, ...Kind[]]),
+    /** A built-in kind, or the path (relative to the config file) of a kind or adapter module. */
+    kind: z
+      .string()
+      .min(1)
+      .refine((k) => (KINDS as readonly string[]).includes(k) || isKindPath(k), { message: `expected one of ${KINDS.join(', ')}, or the path of a kind or adapter module (./kinds/psm.ts)` }),
     /** Solidity file, relative to the config file. Omit to use the bundled reference vault of the kind. */
     source: z.string().min(1).optional(),
     contract: z.string().min(1).optional(),

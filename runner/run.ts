@@ -13,6 +13,7 @@ import { writeReproducers } from '../report/reproducers.ts'
 import type { TargetOutcome } from '../report/reporters.ts'
 import { replay, runSuite, type SuiteResult } from './suite.ts'
 import type { PropertyDef } from '../engine/property.ts'
+import { kindName } from '../engine/kinds.ts'
 import { loadTarget, type LoadedTarget, type TargetSpec } from '../engine/target.ts'
 import { HarnessError, VaultcheckError } from '../evm/errors.ts'
 
@@ -43,7 +44,7 @@ export type RunOutcome = {
 export type PoolStats = { chunks: number; reruns: number }
 
 function targetName(t: RunTarget, loaded?: LoadedTarget): string {
-  return loaded?.name ?? t.name ?? t.contract ?? t.kind
+  return loaded?.name ?? t.name ?? t.contract ?? (typeof t.kind === 'string' ? t.kind : kindName(t.kind))
 }
 
 /** Replays every stored failure of a target: a regression stays caught; a fix is reported as "fixed?". */
@@ -193,7 +194,7 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
     // each worker's deployed targets. Signal and callbacks are the pool's own.
     const { signal: _signal, onRun: _onRun, onFailure: _onFailure, ...options } = { ...p.options, ...(spec.options ?? {}) } as CampaignOptions
     const stored = await replayStored(p.root, loaded, options)
-    const { enabled: defs, skipped } = selectProperties(loaded.kind, driverFor(loaded.kind).properties, options)
+    const { enabled: defs, skipped } = selectProperties(loaded.kind, driverFor(loaded).properties, options)
     const ledger = new ChunkLedger(chunkPlan(resolveOptions(options).runs), defs.map((d) => d.id), options.stopOnFirstFailure)
     campaigns.push({ spec, loaded, options, stored, defs, skipped, ledger, ahead: new Map(), running: new Set(), again: new Set(), next: 0, progress: new Map(), onProgress: progressOptions(p, spec), finished: false })
   }
@@ -211,7 +212,7 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
     const c = campaigns[i]
     if (c.finished || (!force && !c.ledger.done) || c.running.size > 0) return
     c.finished = true
-    const res = mergeChunks(c.loaded, driverFor(c.loaded.kind).properties, c.defs, c.skipped, c.ledger.outcomes, {
+    const res = mergeChunks(c.loaded, driverFor(c.loaded).properties, c.defs, c.skipped, c.ledger.outcomes, {
       durationMs: Date.now() - (c.started ?? Date.now()),
       interrupted: interruption({ ...c.options, signal: p.options.signal }, c.started ?? Date.now(), c.ledger.outcomes),
     })

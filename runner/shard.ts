@@ -5,6 +5,8 @@
  */
 import { propertiesOf } from '../properties/registry.ts'
 import { ConfigError } from '../evm/errors.ts'
+import { resolveKind } from '../engine/kinds.ts'
+import { driverFor } from '../properties/drivers.ts'
 import type { JsonReport, JsonTarget } from '../report/reporters.ts'
 import { failedTarget } from '../report/reporters.ts'
 import type { RunTarget } from './run.ts'
@@ -19,7 +21,7 @@ export function parseShard(s: string): { index: number; count: number } {
   return { index, count }
 }
 
-export function shardTargets(targets: readonly RunTarget[], shard?: string): { targets: RunTarget[]; shard?: string } {
+export async function shardTargets(targets: readonly RunTarget[], shard?: string): Promise<{ targets: RunTarget[]; shard?: string }> {
   if (!shard) return { targets: [...targets] }
   const { index, count } = parseShard(shard)
   const out: RunTarget[] = []
@@ -27,7 +29,7 @@ export function shardTargets(targets: readonly RunTarget[], shard?: string): { t
   for (const t of targets) {
     const selected = t.options?.properties
     // Shards name properties exactly, which would switch opt-in ones on: leave those out unless enabled.
-    const ids = propertiesOf(t.kind)
+    const ids = driverFor(await resolveKind(t.kind, t.root)).properties
       .filter((p) => !p.optIn || t.options?.optIn?.includes(p.id) || selected?.includes(p.id))
       .map((p) => p.id)
       .filter((id) => !selected || selected.includes(id))

@@ -1,5 +1,5 @@
 /**
- * The library's front door: run every property of a built-in kind against a target, or replay a
+ * The library's front door: run every property of a kind (built-in or a user's) against a target, or replay a
  * recorded counterexample exactly.
  */
 import type { CampaignOptions } from '../engine/campaign.ts'
@@ -11,7 +11,7 @@ export type { ReplayInput, ReplayResult, SuiteResult } from '../engine/suite.ts'
 
 export async function runSuite(spec: TargetSpec | LoadedTarget, options: CampaignOptions = {}): Promise<SuiteResult> {
   const target = 'mocks' in spec ? spec : await loadTarget(spec)
-  return runTarget(target, driverFor(target.kind), options)
+  return runTarget(target, driverFor(target), options)
 }
 
 /**
@@ -20,5 +20,5 @@ export async function runSuite(spec: TargetSpec | LoadedTarget, options: Campaig
  */
 export async function replay(spec: TargetSpec | LoadedTarget, input: ReplayInput, options: CampaignOptions = {}): Promise<ReplayResult> {
   const target = 'mocks' in spec ? spec : await loadTarget(spec)
-  return replayTarget(target, driverFor(target.kind), input, options)
+  return replayTarget(target, driverFor(target), input, options)
 }

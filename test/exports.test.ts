@@ -18,11 +18,16 @@ test('the public API exports exactly these names', () => {
       "SourceNotFoundError",
       "TargetShapeError",
       "VaultcheckError",
+      "arg",
       "bytecodeHash",
       "compile",
       "compilerVersion",
       "createChain",
       "decodeRevert",
+      "defineAdapter",
+      "defineKind",
+      "event",
+      "fmt",
       "formatCampaign",
       "formatCounterexample",
       "formatRevert",
@@ -31,8 +36,10 @@ test('the public API exports exactly these names', () => {
       "propertiesOf",
       "propertyById",
       "replay",
+      "revert",
       "runCampaign",
       "runSuite",
+      "success",
     ]
   `)
 })

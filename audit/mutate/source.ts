@@ -1,7 +1,7 @@
 /** The vault file to mutate: found, compiled, and checked to declare the contract under test. */
 import fs from 'node:fs'
 import path from 'node:path'
-import { KINDS } from '../../engine/property.ts'
+import { resolveKind } from '../../engine/kinds.ts'
 import { PACKAGE_ROOT, REFERENCE_VAULTS } from '../../engine/bundled.ts'
 import { compile, getArtifact } from '../../evm/compile.ts'
 import { ConfigError, ContractNotFoundError, HarnessError, SourceNotFoundError } from '../../evm/errors.ts'
@@ -11,8 +11,9 @@ import type { MutateParams } from './types.ts'
 export type Resolved = { file: string; unit: string; root: string; contract: string; content: string; ast: unknown }
 
 export async function resolveSource(p: MutateParams): Promise<Resolved> {
-  if (!KINDS.includes(p.kind)) throw new ConfigError({ issues: [{ path: 'kind', message: `unknown kind "${String(p.kind)}"; expected one of ${KINDS.join(', ')}` }] })
+  const builtin = (await resolveKind(p.kind, p.root)) === p.kind
   const bundled = !p.source
+  if (bundled && !builtin) throw new ConfigError({ issues: [{ path: 'source', message: `kind ${p.kind} has no bundled vault: name the file to mutate` }] })
   if (p.source && !p.contract) throw new ConfigError({ issues: [{ path: 'contract', message: `a contract name is required with source ${p.source}` }] })
   const contract = p.contract ?? REFERENCE_VAULTS[p.kind]
   const root = path.resolve(bundled ? PACKAGE_ROOT : (p.root ?? process.cwd()))

@@ -1,0 +1,466 @@
+/**
+ * The public API for a kind of one's own: a pure model, the actions with their argument
+ * generators, what is observed, invariants with IDs, and an exit probe, declared as data and
+ * plain functions. `defineKind` only checks and brands the definition; the engine that runs it
+ * compiles it into a driver (compileKind). Nothing a user module holds is a class of this
+ * package, so a kind written against the installed package runs in any copy of the engine (the
+ * CLI's bundle, a worker, vitest).
+ */
+import fc from 'fast-check'
+import { encodeFunctionData, type Abi, type Address, type Hex } from 'viem'
+import { ConfigError } from '../evm/errors.ts'
+import type { CallResult } from '../evm/chain.ts'
+import { formatRevert } from '../evm/revert.ts'
+import type { Observation, ReadSpec } from '../evm/observe.ts'
+import type { Outcome } from '../model/outcome.ts'
+import { Action } from './action.ts'
+import { amountRecipe, describeRecipe, fmt, pinnedAmount, type AmountRecipe } from './amounts.ts'
+import { KIND_BRAND } from './brand.ts'
+import type { PropertyDef, Theme } from './property.ts'
+import type { Account, ActionSpec, Instance, KindDriver, StepContext, World } from './step.ts'
+
+/** What generates one argument of an action; resolved against the model when the action runs. */
+export type ArgSpec<S> =
+  | { arg: 'actor'; holds?: (s: S, actor: Address) => boolean }
+  | { arg: 'account' }
+  | { arg: 'amount'; refs: Readonly<Record<string, (s: S, args: Args) => bigint>> }
+  | { arg: 'oneOf'; values: readonly unknown[] }
+  | { arg: 'bool' }
+
+/** Resolved arguments by name: actors and accounts are addresses, amounts bigints. */
+export type Args = Record<string, any>
+
+/**
+ * Argument generators. `actor()` picks an actor (with `holds`, preferably one for which it is
+ * true: spending actions are meaningful from holders); `account()` also the vault and the zero
+ * address (receivers); `amount(refs)` a recipe over named references ("50% of reserve balance",
+ * "max+1", a boundary, a constant from the bytecode) that stays meaningful when shrinking.
+ */
+export const arg = {
+  actor: <S>(opts: { holds?: (s: S, actor: Address) => boolean } = {}): ArgSpec<S> => ({ arg: 'actor', ...opts }),
+  account: <S>(): ArgSpec<S> => ({ arg: 'account' }),
+  amount: <S>(refs: Readonly<Record<string, (s: S, args: Args) => bigint>>): ArgSpec<S> => ({ arg: 'amount', refs }),
+  oneOf: <S>(...values: readonly unknown[]): ArgSpec<S> => ({ arg: 'oneOf', values }),
+  bool: <S>(): ArgSpec<S> => ({ arg: 'bool' }),
+}
+
+/** A contract by role (as `deploy` returned them) or by address. */
+export type ContractRef = string
+
+/** What kind code is given while a run goes on: the accounts, the deployed roles, calls and reads. */
+export type KindContext<S> = {
+  readonly actors: readonly Account[]
+  readonly deployer: Account
+  /** Decimals the run's mock tokens were asked for (`--decimals`). */
+  readonly decimals: number
+  /** The model now (in `exit`: as the run left it). */
+  readonly model: S
+  address(role: ContractRef): Address
+  /** A transaction; `from` defaults to the deployer. Reverts are results, not exceptions. */
+  call(contract: ContractRef, fn: string, args?: readonly unknown[], from?: Address, value?: bigint): Promise<CallResult>
+  read<T = unknown>(contract: ContractRef, fn: string, args?: readonly unknown[]): Promise<T>
+  /** An account's name (`alice`, `vault`, a role), for messages. */
+  nameOf(address: string): string
+  /** Fails property `id` unless `ok` (a disabled property is not checked). */
+  check(id: string, ok: boolean, detail: string | Failure): void
+}
+
+export type DeployContext = {
+  readonly actors: readonly Account[]
+  readonly deployer: Account
+  readonly decimals: number
+  /** Deploys the contract under test (the target named in the config or on the command line). */
+  deployTarget(args?: readonly unknown[], opts?: { value?: bigint }): Promise<Address>
+  /** Deploys another contract of the target's compile output, by name. */
+  deploy(contract: string, args?: readonly unknown[], opts?: { value?: bigint }): Promise<Address>
+  /** Deploys one of the harness's mocks: MockERC20(name, symbol, decimals) with a public mint, MockOracle(price). */
+  deployMock(mock: 'MockERC20' | 'MockOracle', args?: readonly unknown[]): Promise<Address>
+  /** A transaction from the deployer (or `from`), that must succeed: setup wiring, roles. */
+  call(contract: Address, fn: string, args?: readonly unknown[], from?: Address): Promise<unknown>
+  read<T = unknown>(contract: Address, fn: string, args?: readonly unknown[]): Promise<T>
+  /** Calldata for `fn` of a compiled contract (the target or another of its compile output): an initializer for a proxy. */
+  encode(contract: string, fn: string, args?: readonly unknown[]): Hex
+}
+
+export type Failure = { message?: string; expected: string; actual: string }
+
+/** One action of the kind. */
+export type ActionDef<S> = {
+  /** `role.function` the action calls: part of the kind's specification (ACCESS-002 leaves it to the model). */
+  fn: string
+  /** Argument generators in order; an argument named `caller` is the sender. */
+  args: Readonly<Record<string, ArgSpec<S>>>
+  /** The model's transition: success (new state, return value), revert (must revert), or success with mayRevert. */
+  model: (s: S, a: Args) => Outcome<S, unknown>
+  /** How the action is performed; default: `fn` called with the arguments other than `caller`, in order. */
+  call?: (c: KindContext<S>, a: Args) => Promise<CallResult>
+  /** Compare the contract's return value with the model's (default true when the model returns one). */
+  compareReturn?: boolean
+  /** An environment action (a price move, a faucet) rather than a user's. */
+  environment?: boolean
+  weight?: number
+}
+
+/** What an invariant sees after every step. */
+export type InvariantView<S> = {
+  /** The model after the step (what the contract should now hold). */
+  model: S
+  pre: Observation
+  post: Observation
+  action: { name: string; args: Args | undefined; caller: Address; ok: boolean; returns: unknown }
+  /** An account's name as observation keys use it (`alice`, `vault`). */
+  nameOf: (address: string) => string
+}
+
+export type InvariantDef<S> = {
+  id: string
+  /** true/undefined: holds; false, a message or a Failure: broken. */
+  check: (v: InvariantView<S>) => boolean | void | string | Failure
+}
+
+export type KindPropertyDef = { id: string; theme: Theme; promise: string; checkedIn?: string; optIn?: boolean }
+
+export type KindDefinition<S> = {
+  /** Lower-case name; property IDs start with it in capitals (`psm` -> `PSM-BACKING-001`). */
+  name: string
+  /** The kind's own properties. DIFF-001, DIFF-002, VIEW-001 and ACCESS-002 are added for every kind. */
+  properties: readonly KindPropertyDef[]
+  /** Deploys the target and what it needs; returns the contracts by role (one of them the target). */
+  deploy: (c: DeployContext) => Promise<Record<string, Address>>
+  /** Funds actors and grants approvals every run starts from; returns the model of that state. */
+  setup: (c: KindContext<S>) => Promise<S>
+  /** Every view read after each step: key -> [contract, function, args] or { native: address }. */
+  observe: (c: KindContext<S>) => Record<string, readonly [ContractRef, string, (readonly unknown[])?] | { native: Address }>
+  /** The model's value of every observed key. */
+  project: (s: S, c: KindContext<S>) => Record<string, bigint | boolean>
+  /** The model with observed values written over it (after calls outside the specification); default: unchanged. */
+  sync?: (s: S, obs: Observation, c: KindContext<S>) => S
+  actions: Readonly<Record<string, ActionDef<S>>>
+  invariants?: readonly InvariantDef<S>[]
+  /** A check run every checkInterval steps and after every run, in a snapshot that is reverted. */
+  exit?: { id: string; run: (c: KindContext<S>) => Promise<void> }
+}
+
+export type DefinedKind<S = any> = KindDefinition<S> & { readonly [KIND_BRAND]: 'kind' }
+
+const NAME = /^[a-z][a-z0-9-]*$/
+
+/** Checks a kind definition and marks it as one; the engine compiles it when a target uses it. */
+export function defineKind<S>(def: KindDefinition<S>): DefinedKind<S> {
+  const issues = kindIssues(def)
+  if (issues.length) throw new ConfigError({ issues })
+  return Object.freeze({ ...def, [KIND_BRAND]: 'kind' as const })
+}
+
+function kindIssues<S>(def: KindDefinition<S>): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = []
+  if (typeof def?.name !== 'string' || !NAME.test(def.name)) return [{ path: 'name', message: `a lower-case name (letters, digits, -), got ${JSON.stringify(def?.name)}` }]
+  for (const key of ['deploy', 'setup', 'observe', 'project'] as const) if (typeof def[key] !== 'function') out.push({ path: key, message: 'a function is required' })
+  const P = def.name.toUpperCase()
+  const ids = new Set<string>()
+  for (const [i, p] of (def.properties ?? []).entries()) {
+    if (!p.id?.startsWith(`${P}-`)) out.push({ path: `properties.${i}.id`, message: `${p.id} must start with ${P}-` })
+    if (ids.has(p.id) || STANDARD.some((s) => `${P}-${s.suffix}` === p.id)) out.push({ path: `properties.${i}.id`, message: `duplicate property ID ${p.id}` })
+    if (!p.promise) out.push({ path: `properties.${i}.promise`, message: 'one sentence: the promise the property checks' })
+    ids.add(p.id)
+  }
+  const known = (id: string) => ids.has(id) || STANDARD.some((s) => `${P}-${s.suffix}` === id)
+  for (const [i, inv] of (def.invariants ?? []).entries()) {
+    if (!known(inv.id)) out.push({ path: `invariants.${i}.id`, message: `${inv.id} is not among the kind's properties` })
+    if (typeof inv.check !== 'function') out.push({ path: `invariants.${i}.check`, message: 'a function is required' })
+  }
+  if (def.exit && !known(def.exit.id)) out.push({ path: 'exit.id', message: `${def.exit.id} is not among the kind's properties` })
+  const actions = Object.entries(def.actions ?? {})
+  if (actions.length === 0) out.push({ path: 'actions', message: 'at least one action' })
+  for (const [name, a] of actions) {
+    if (typeof a.model !== 'function') out.push({ path: `actions.${name}.model`, message: 'a function is required' })
+    if (typeof a.fn !== 'string' || !/^[^.]+\.[^.]+$/.test(a.fn)) out.push({ path: `actions.${name}.fn`, message: `"role.function", got ${JSON.stringify(a.fn)}` })
+    for (const [argName, spec] of Object.entries(a.args ?? {})) {
+      if (!spec || !['actor', 'account', 'amount', 'oneOf', 'bool'].includes((spec as { arg?: string }).arg ?? '')) out.push({ path: `actions.${name}.args.${argName}`, message: 'an argument generator (arg.actor(), arg.amount({...}), ...)' })
+    }
+  }
+  return out
+}
+
+const STEP = 'after every step'
+const STANDARD: readonly { suffix: string; theme: Theme; promise: string }[] = [
+  { suffix: 'DIFF-001', theme: 'differential', promise: 'Every action succeeds or reverts as the model says.' },
+  { suffix: 'DIFF-002', theme: 'differential', promise: 'Return values and every observed value match the model after every action.' },
+  { suffix: 'VIEW-001', theme: 'differential', promise: 'The observed views answer after every action: they never revert.' },
+  { suffix: 'ACCESS-002', theme: 'access', promise: 'No function outside the specification moves value or changes an observed value when called by an unprivileged account.' },
+]
+
+/** The properties of a kind: the standard four, then its own in the order given. */
+export function kindProperties(def: KindDefinition<unknown>): PropertyDef[] {
+  const P = def.name.toUpperCase()
+  const own = def.properties.map((p) => ({ id: p.id, kind: def.name, theme: p.theme, promise: p.promise, checkedIn: p.checkedIn ?? STEP, ...(p.optIn ? { optIn: true } : {}) }))
+  const std = STANDARD.map((s) => ({ id: `${P}-${s.suffix}`, kind: def.name, theme: s.theme, promise: s.promise, checkedIn: STEP }))
+  return [std[0], std[1], ...own, std[2], std[3]]
+}
+
+/** The user's code threw where it must return: their bug, named, not a harness crash. */
+function userCode<T>(where: string, body: () => T): T {
+  try {
+    return body()
+  } catch (cause) {
+    if ((cause as Error)?.name === 'PropertyViolation' || (cause as Error)?.name === 'RunDiscarded') throw cause
+    throw new ConfigError({ issues: [{ path: where, message: `threw instead of returning: ${(cause as Error)?.message ?? String(cause)}` }] })
+  }
+}
+
+const ZERO: Address = '0x0000000000000000000000000000000000000000'
+
+/** Compiles a definition into the driver the engine runs. */
+export function compileKind<S>(def: KindDefinition<S>): KindDriver<S> {
+  const P = def.name.toUpperCase()
+  const actions = Object.entries(def.actions)
+  const properties = kindProperties(def as KindDefinition<unknown>)
+  const specified: Record<string, string[]> = {}
+  for (const [, a] of actions) {
+    const [r, f] = a.fn.split('.')
+    ;(specified[r] ??= []).push(f)
+  }
+
+  const contextOf = (w: World<S>): KindContext<S> => {
+    const at = (ref: ContractRef): { address: Address; abi: Abi } => {
+      const c = w.instance.contracts[ref] ?? Object.values(w.instance.contracts).find((x) => x.address.toLowerCase() === ref.toLowerCase())
+      if (!c) throw new ConfigError({ issues: [{ path: `${def.name}`, message: `no contract with role or address ${ref} (roles: ${Object.keys(w.instance.contracts).join(', ')})` }] })
+      return c
+    }
+    return {
+      actors: w.actors,
+      deployer: w.deployer,
+      decimals: w.instance.decimals,
+      get model() {
+        return w.model
+      },
+      address: (ref) => at(ref).address,
+      call: (ref, fn, args = [], from = w.deployer.address, value) => w.chain.call({ ...at(ref), functionName: fn, args, from, value }),
+      read: (ref, fn, args = []) => w.chain.read({ ...at(ref), functionName: fn, args }),
+      nameOf: (a) => w.nameOf(a),
+      check: (id, ok, detail) => w.check(id, ok, () => (typeof detail === 'string' ? { message: detail, expected: 'the property holds', actual: detail } : { message: detail.message ?? `${id} broken`, expected: detail.expected, actual: detail.actual })),
+    }
+  }
+  const contexts = new WeakMap<World<S>, KindContext<S>>()
+  const ctx = (w: World<S>) => {
+    let c = contexts.get(w)
+    if (!c) contexts.set(w, (c = contextOf(w)))
+    return c
+  }
+
+  const render = (w: World<S>, v: unknown): string => (typeof v === 'bigint' ? fmt(v) : typeof v === 'string' && /^0x[0-9a-fA-F]{40}$/.test(v) ? w.nameOf(v) : String(v))
+
+  const argArb = (w: World<S>, spec: ArgSpec<S>): fc.Arbitrary<unknown> => {
+    switch (spec.arg) {
+      case 'actor':
+        return fc.nat({ max: 63 })
+      case 'account':
+        return fc.oneof({ weight: 8, arbitrary: fc.nat({ max: 63 }) }, { weight: 1, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.constant(-2) })
+      case 'amount':
+        return amountRecipe({ dictionary: w.options.dictionary, decimals: w.instance.decimals }, Object.keys(spec.refs).length)
+      case 'oneOf':
+        return fc.nat({ max: Math.max(0, spec.values.length - 1) })
+      case 'bool':
+        return fc.boolean()
+    }
+  }
+  const describeArg = (spec: ArgSpec<S>, raw: unknown): string => {
+    switch (spec.arg) {
+      case 'actor':
+        return `actor ${raw}`
+      case 'account':
+        return raw === -1 ? 'vault' : raw === -2 ? 'zero' : `actor ${raw}`
+      case 'amount':
+        return describeRecipe(raw as AmountRecipe, Object.keys(spec.refs))
+      case 'oneOf':
+        return String(spec.values[raw as number])
+      case 'bool':
+        return String(raw)
+    }
+  }
+  const resolveArg = (w: World<S>, spec: ArgSpec<S>, raw: unknown, so: Args, where: string): unknown => {
+    const actorAt = (i: number) => w.actors[i % w.actors.length].address
+    switch (spec.arg) {
+      case 'actor': {
+        const i = raw as number
+        if (spec.holds && i % 2 === 0) {
+          const holders = w.actors.filter((a) => userCode(where, () => spec.holds!(w.model, a.address)))
+          if (holders.length) return holders[(i >> 1) % holders.length].address
+        }
+        return actorAt(i)
+      }
+      case 'account':
+        return raw === -1 ? w.instance.vault : raw === -2 ? ZERO : actorAt(raw as number)
+      case 'amount': {
+        const refs = Object.values(spec.refs).map((f) => userCode(where, () => f(w.model, so)))
+        return pinnedAmount(w, raw as AmountRecipe, refs)
+      }
+      case 'oneOf':
+        return spec.values[raw as number]
+      case 'bool':
+        return raw
+    }
+  }
+
+  const actionCommand = (w: World<S>, name: string, a: ActionDef<S>) => {
+    const argSpecs = Object.entries(a.args)
+    const [roleName, fnName] = a.fn.split('.')
+    const record = fc.tuple(...argSpecs.map(([, s]) => argArb(w, s)))
+    return record.map((raws) => {
+      const recipe = `${name}(${argSpecs.map(([n, s], i) => `${n}: ${describeArg(s, raws[i])}`).join(', ')})`
+      return new Action<S>(recipe, (world) => {
+        const resolved: Args = {}
+        argSpecs.forEach(([n, s], i) => (resolved[n] = resolveArg(world, s, raws[i], resolved, `actions.${name}.args.${n}`)))
+        const caller: Address = resolved.caller ?? world.deployer.address
+        const rest = argSpecs.filter(([n]) => n !== 'caller').map(([n]) => resolved[n])
+        const label = `${world.nameOf(caller)}.${name}(${rest.map((v) => render(world, v)).join(', ')})`
+        const c = ctx(world)
+        const spec: ActionSpec<S> = {
+          name,
+          label,
+          caller,
+          user: !a.environment,
+          predict: (m) => checkedOutcome(`actions.${name}.model`, () => a.model(m, resolved)),
+          perform: () => (a.call ? userCall(`actions.${name}.call`, () => a.call!(c, resolved)) : c.call(roleName, fnName, rest, caller)),
+          formatReturn: (v) => render(world, v),
+          sameReturn: (model, contract) => a.compareReturn === false || model === undefined || sameValue(model, contract),
+          checks: (sc) => runInvariants(sc, name, resolved),
+        }
+        return spec
+      })
+    })
+  }
+
+  const runInvariants = (sc: StepContext<S>, name: string, args: Args | undefined) => {
+    for (const inv of def.invariants ?? []) {
+      if (!sc.world.isEnabled(inv.id)) continue
+      const view: InvariantView<S> = {
+        model: sc.expected ?? sc.preModel,
+        pre: sc.pre,
+        post: sc.post,
+        action: { name, args, caller: sc.spec.caller, ok: sc.result.ok, returns: sc.result.ok ? sc.result.result : undefined },
+        nameOf: (a) => sc.world.nameOf(a),
+      }
+      const r = userCode(`invariants.${inv.id}`, () => inv.check(view))
+      if (r === true || r === undefined) continue
+      const d: Failure = r === false ? { expected: 'the property holds', actual: 'it does not' } : typeof r === 'string' ? { expected: 'the property holds', actual: r } : r
+      sc.world.check(inv.id, false, () => ({ message: d.message ?? `${typeof r === 'string' ? r : `${inv.id} broken`} after ${sc.spec.label}`, expected: d.expected, actual: d.actual }))
+    }
+  }
+
+  return {
+    kind: def.name,
+    properties,
+    specified,
+    async deploy(p) {
+      const { context: c, abiAt, target: deployedTarget } = deployContext(p)
+      const roles = await def.deploy(c)
+      const target = deployedTarget()
+      if (!target) throw new ConfigError({ issues: [{ path: 'deploy', message: 'the deploy hook never called deployTarget()' }] })
+      const contracts: Instance['contracts'] = {}
+      for (const [role, address] of Object.entries(roles)) contracts[role] = { address, abi: abiAt(address) }
+      if (!Object.values(contracts).some((x) => x.address === target)) throw new ConfigError({ issues: [{ path: 'deploy', message: 'the contracts returned do not include the target (deployTarget())' }] })
+      return { vault: target, vaultAbi: p.vault.abi, decimals: p.decimals, contracts }
+    },
+    setup: (w) => def.setup(ctx(w)),
+    reads(w) {
+      const c = ctx(w)
+      const spec = userCode('observe', () => def.observe(c))
+      return Object.entries(spec).map(([key, r]): ReadSpec => {
+        if ('native' in r) return { key, kind: 'native', account: r.native }
+        const [ref, functionName, args] = r as readonly [string, string, (readonly unknown[])?]
+        const target = w.instance.contracts[ref] ?? Object.values(w.instance.contracts).find((x) => x.address.toLowerCase() === ref.toLowerCase())
+        if (!target) throw new ConfigError({ issues: [{ path: `observe.${key}`, message: `no contract with role or address ${ref}` }] })
+        return { key, kind: 'call', address: target.address, abi: target.abi, functionName, args: args ?? [] }
+      })
+    },
+    project(m, w) {
+      const projected = userCode('project', () => def.project(m, ctx(w)))
+      const out: Observation = {}
+      for (const [k, v] of Object.entries(projected)) out[k] = typeof v === 'boolean' ? (v ? 1n : 0n) : v
+      for (const k of w.plan.keys) if (!(k in out)) throw new ConfigError({ issues: [{ path: 'project', message: `the model does not project the observed key "${k}"` }] })
+      return out
+    },
+    sync: (m, obs, w) => (def.sync ? userCode('sync', () => def.sync!(m, obs, ctx(w))) : m),
+    // Invariants run from each action's own checks (they need its resolved arguments); calls
+    // outside the specification get them here.
+    invariants: [{ ids: (def.invariants ?? []).map((i) => i.id), check: (sc) => (sc.spec.unspecified ? runInvariants(sc, sc.spec.fnKey ?? sc.spec.name, undefined) : undefined) }],
+    async exitProbe(w) {
+      if (def.exit && w.isEnabled(def.exit.id)) await def.exit.run(ctx(w))
+    },
+    commands: (w) => actions.flatMap(([name, a]) => Array.from({ length: Math.max(1, a.weight ?? 1) }, () => actionCommand(w, name, a))),
+  }
+}
+
+type DeployParams = Parameters<KindDriver<unknown>['deploy']>[0]
+
+/** The context a deploy hook is given, with the ABI of everything it deployed (kinds and adapters share it). */
+export function deployContext(p: DeployParams): { context: DeployContext; abiAt: (a: Address) => Abi; target: () => Address | undefined } {
+  const abis = new Map<string, Abi>()
+  const from = p.deployer.address
+  let target: Address | undefined
+  const deployed = async (artifact: { name: string; abi: Abi; bytecode: `0x${string}` }, args: readonly unknown[] = [], value?: bigint) => {
+    const address = await p.chain.deploy({ artifact, args, from, value })
+    abis.set(address.toLowerCase(), artifact.abi)
+    return address
+  }
+  const abiAt = (a: Address) => {
+    const abi = abis.get(a.toLowerCase())
+    if (!abi) throw new ConfigError({ issues: [{ path: 'deploy', message: `${a} was not deployed by the deploy hook` }] })
+    return abi
+  }
+  const context: DeployContext = {
+    actors: p.actors,
+    deployer: p.deployer,
+    decimals: p.decimals,
+    deployTarget: async (args, opts) => {
+      target = await deployed(p.vault, p.args ?? args, opts?.value)
+      return target
+    },
+    deploy: async (name, args, opts) => {
+      const a = p.companions?.find((x) => x.name === name)
+      if (!a?.bytecode) throw new ConfigError({ issues: [{ path: 'deploy', message: `no contract ${name} in the target's compile output${p.companions ? ` (it has: ${p.companions.map((x) => x.name).join(', ')})` : ''}` }] })
+      return deployed({ name, abi: a.abi, bytecode: a.bytecode }, args, opts?.value)
+    },
+    deployMock: (mock, args) => deployed(p.mocks[mock], args),
+    call: async (address, fn, args = [], caller = from) => {
+      const r = await p.chain.call({ address, abi: abiAt(address), functionName: fn, args, from: caller })
+      if (!r.ok) throw new ConfigError({ issues: [{ path: 'deploy', message: `${fn}(${args.map(String).join(', ')}) on ${address} reverted: ${formatRevert(r.revert)}` }] })
+      return r.result
+    },
+    read: (address, fn, args = []) => p.chain.read({ address, abi: abiAt(address), functionName: fn, args }),
+    encode: (contract, fn, args = []) => {
+      const abi = contract === p.vault.name ? p.vault.abi : p.companions?.find((x) => x.name === contract)?.abi
+      if (!abi) throw new ConfigError({ issues: [{ path: 'deploy', message: `no contract ${contract} in the target's compile output` }] })
+      try {
+        return encodeFunctionData({ abi, functionName: fn, args } as never)
+      } catch (cause) {
+        throw new ConfigError({ issues: [{ path: 'deploy', message: `cannot encode ${contract}.${fn}: ${(cause as Error).message.split('\n')[0]}` }] })
+      }
+    },
+  }
+  return { context, abiAt, target: () => target }
+}
+
+function checkedOutcome<S>(where: string, body: () => Outcome<S, unknown>): Outcome<S, unknown> {
+  const o = userCode(where, body)
+  if (!o || typeof o !== 'object' || typeof (o as { ok?: unknown }).ok !== 'boolean') {
+    throw new ConfigError({ issues: [{ path: where, message: `returned ${String(o)} instead of an outcome (success(...) or revert(...))` }] })
+  }
+  return o
+}
+
+async function userCall(where: string, body: () => Promise<CallResult>): Promise<CallResult> {
+  try {
+    return await body()
+  } catch (cause) {
+    if ((cause as Error)?.name === 'MalformedReturnError') throw cause
+    throw new ConfigError({ issues: [{ path: where, message: `threw instead of returning the call's result: ${(cause as Error)?.message ?? String(cause)}` }] })
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]))
+  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase()
+  return a === b
+}
