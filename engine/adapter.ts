@@ -49,14 +49,18 @@ export function defineAdapter(def: AdapterDefinition): DefinedAdapter {
 }
 
 /** The kind's driver with the adapter's deployment, calls and reads in place of its own. */
-export function compileAdapter(def: AdapterDefinition, driverOf: (kind: string) => KindDriver<unknown>): KindDriver<unknown> {
+export function compileAdapter(def: AdapterDefinition, driverOf: (kind: string) => KindDriver<unknown>, src?: string): KindDriver<unknown> {
   const base = driverOf(def.kind)
   const calls = def.calls ?? {}
   const reads = def.reads ?? {}
+  // An adapted call the kind never makes is a typo that would silently leave the protocol's own function in place.
+  const performed = [...new Set(Object.values(base.specified).flat())]
+  const stray = Object.keys(calls).filter((k) => !performed.includes(k))
+  if (stray.length) throw new ConfigError({ file: src, issues: stray.map((k) => ({ path: `calls.${k}`, message: `the ${def.kind} kind performs no function ${k}; it performs ${performed.join(', ')}` })) })
   const at = (a: string, vault: Address) => a.toLowerCase() === vault.toLowerCase()
   const checkNames = (abiNames: ReadonlySet<string>, where: string, names: readonly string[]) => {
     const missing = names.filter((n) => !abiNames.has(n))
-    if (missing.length) throw new ConfigError({ issues: missing.map((n) => ({ path: `${where}.${n}`, message: `the target has no function ${n}` })) })
+    if (missing.length) throw new ConfigError({ file: src, issues: missing.map((n) => ({ path: `${where}.${n}`, message: `the target has no function ${n}` })) })
   }
   return {
     ...base,
@@ -65,7 +69,7 @@ export function compileAdapter(def: AdapterDefinition, driverOf: (kind: string) 
     async deploy(p) {
       if (!def.deployVault) return base.deploy(p)
       // The target's own constructor arguments are the hook's to choose; the kind's are passed to it.
-      const { context, abiAt } = deployContext({ ...p, args: undefined })
+      const { context, abiAt } = deployContext({ ...p, args: undefined }, src)
       // The kind deploys its mocks as usual; only its deployment of the target is replaced.
       const chain: Chain = Object.assign(Object.create(p.chain) as Chain, {
         deploy: async (d: Parameters<Chain['deploy']>[0]) => {
@@ -95,7 +99,7 @@ export function compileAdapter(def: AdapterDefinition, driverOf: (kind: string) 
             return await adapted(ctx, c.args ?? [], c.from ?? instance.vault, c.value)
           } catch (cause) {
             if ((cause as Error)?.name === 'MalformedReturnError') throw cause
-            throw new ConfigError({ issues: [{ path: `calls.${c.functionName}`, message: `threw instead of returning the call's result: ${(cause as Error)?.message ?? String(cause)}` }] })
+            throw new ConfigError({ file: src, issues: [{ path: `calls.${c.functionName}`, message: `threw instead of returning the call's result: ${(cause as Error)?.message ?? String(cause)}` }] })
           }
         },
         read: <T>(r: Parameters<Chain['read']>[0]) => {
@@ -105,7 +109,11 @@ export function compileAdapter(def: AdapterDefinition, driverOf: (kind: string) 
       })
     },
     reads(w) {
-      return base.reads(w).map((s) => {
+      const own = base.reads(w)
+      const viewed = new Set(own.flatMap((s) => (s.kind === 'call' && at(s.address, w.instance.vault) ? [s.functionName] : [])))
+      const strayReads = Object.keys(reads).filter((k) => !viewed.has(k))
+      if (strayReads.length) throw new ConfigError({ file: src, issues: strayReads.map((k) => ({ path: `reads.${k}`, message: `the ${def.kind} kind reads no view ${k} of the vault; it reads ${[...viewed].join(', ')}` })) })
+      return own.map((s) => {
         const m = s.kind === 'call' && at(s.address, w.instance.vault) ? reads[s.functionName] : undefined
         return m && s.kind === 'call' ? { ...s, functionName: m.fn, args: m.args ? m.args(s.args ?? []) : s.args } : s
       })

@@ -199,19 +199,20 @@ export function kindProperties(def: KindDefinition<unknown>): PropertyDef[] {
 }
 
 /** The user's code threw where it must return: their bug, named, not a harness crash. */
-function userCode<T>(where: string, body: () => T): T {
+function userCode<T>(src: string | undefined, where: string, body: () => T): T {
   try {
     return body()
   } catch (cause) {
     if ((cause as Error)?.name === 'PropertyViolation' || (cause as Error)?.name === 'RunDiscarded') throw cause
-    throw new ConfigError({ issues: [{ path: where, message: `threw instead of returning: ${(cause as Error)?.message ?? String(cause)}` }] })
+    throw new ConfigError({ file: src, issues: [{ path: where, message: `threw instead of returning: ${(cause as Error)?.message ?? String(cause)}` }] })
   }
 }
 
 const ZERO: Address = '0x0000000000000000000000000000000000000000'
 
 /** Compiles a definition into the driver the engine runs. */
-export function compileKind<S>(def: KindDefinition<S>): KindDriver<S> {
+/** `src` names the module the definition came from, for errors. */
+export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver<S> {
   const P = def.name.toUpperCase()
   const actions = Object.entries(def.actions)
   const properties = kindProperties(def as KindDefinition<unknown>)
@@ -224,7 +225,7 @@ export function compileKind<S>(def: KindDefinition<S>): KindDriver<S> {
   const contextOf = (w: World<S>): KindContext<S> => {
     const at = (ref: ContractRef): { address: Address; abi: Abi } => {
       const c = w.instance.contracts[ref] ?? Object.values(w.instance.contracts).find((x) => x.address.toLowerCase() === ref.toLowerCase())
-      if (!c) throw new ConfigError({ issues: [{ path: `${def.name}`, message: `no contract with role or address ${ref} (roles: ${Object.keys(w.instance.contracts).join(', ')})` }] })
+      if (!c) throw new ConfigError({ file: src, issues: [{ path: `${def.name}`, message: `no contract with role or address ${ref} (roles: ${Object.keys(w.instance.contracts).join(', ')})` }] })
       return c
     }
     return {
@@ -284,7 +285,7 @@ export function compileKind<S>(def: KindDefinition<S>): KindDriver<S> {
       case 'actor': {
         const i = raw as number
         if (spec.holds && i % 2 === 0) {
-          const holders = w.actors.filter((a) => userCode(where, () => spec.holds!(w.model, a.address)))
+          const holders = w.actors.filter((a) => userCode(src, where, () => spec.holds!(w.model, a.address)))
           if (holders.length) return holders[(i >> 1) % holders.length].address
         }
         return actorAt(i)
@@ -292,7 +293,7 @@ export function compileKind<S>(def: KindDefinition<S>): KindDriver<S> {
       case 'account':
         return raw === -1 ? w.instance.vault : raw === -2 ? ZERO : actorAt(raw as number)
       case 'amount': {
-        const refs = Object.values(spec.refs).map((f) => userCode(where, () => f(w.model, so)))
+        const refs = Object.values(spec.refs).map((f) => userCode(src, where, () => f(w.model, so)))
         return pinnedAmount(w, raw as AmountRecipe, refs)
       }
       case 'oneOf':
@@ -320,8 +321,8 @@ export function compileKind<S>(def: KindDefinition<S>): KindDriver<S> {
           label,
           caller,
           user: !a.environment,
-          predict: (m) => checkedOutcome(`actions.${name}.model`, () => a.model(m, resolved)),
-          perform: () => (a.call ? userCall(`actions.${name}.call`, () => a.call!(c, resolved)) : c.call(roleName, fnName, rest, caller)),
+          predict: (m) => checkedOutcome(src, `actions.${name}.model`, () => a.model(m, resolved)),
+          perform: () => (a.call ? userCall(src, `actions.${name}.call`, () => a.call!(c, resolved)) : c.call(roleName, fnName, rest, caller)),
           formatReturn: (v) => render(world, v),
           sameReturn: (model, contract) => a.compareReturn === false || model === undefined || sameValue(model, contract),
           checks: (sc) => runInvariants(sc, name, resolved),
@@ -341,7 +342,7 @@ export function compileKind<S>(def: KindDefinition<S>): KindDriver<S> {
         action: { name, args, caller: sc.spec.caller, ok: sc.result.ok, returns: sc.result.ok ? sc.result.result : undefined },
         nameOf: (a) => sc.world.nameOf(a),
       }
-      const r = userCode(`invariants.${inv.id}`, () => inv.check(view))
+      const r = userCode(src, `invariants.${inv.id}`, () => inv.check(view))
       if (r === true || r === undefined) continue
       const d: Failure = r === false ? { expected: 'the property holds', actual: 'it does not' } : typeof r === 'string' ? { expected: 'the property holds', actual: r } : r
       sc.world.check(inv.id, false, () => ({ message: d.message ?? `${typeof r === 'string' ? r : `${inv.id} broken`} after ${sc.spec.label}`, expected: d.expected, actual: d.actual }))
@@ -353,35 +354,35 @@ export function compileKind<S>(def: KindDefinition<S>): KindDriver<S> {
     properties,
     specified,
     async deploy(p) {
-      const { context: c, abiAt, target: deployedTarget } = deployContext(p)
+      const { context: c, abiAt, target: deployedTarget } = deployContext(p, src)
       const roles = await def.deploy(c)
       const target = deployedTarget()
-      if (!target) throw new ConfigError({ issues: [{ path: 'deploy', message: 'the deploy hook never called deployTarget()' }] })
+      if (!target) throw new ConfigError({ file: src, issues: [{ path: 'deploy', message: 'the deploy hook never called deployTarget()' }] })
       const contracts: Instance['contracts'] = {}
       for (const [role, address] of Object.entries(roles)) contracts[role] = { address, abi: abiAt(address) }
-      if (!Object.values(contracts).some((x) => x.address === target)) throw new ConfigError({ issues: [{ path: 'deploy', message: 'the contracts returned do not include the target (deployTarget())' }] })
+      if (!Object.values(contracts).some((x) => x.address === target)) throw new ConfigError({ file: src, issues: [{ path: 'deploy', message: 'the contracts returned do not include the target (deployTarget())' }] })
       return { vault: target, vaultAbi: p.vault.abi, decimals: p.decimals, contracts }
     },
     setup: (w) => def.setup(ctx(w)),
     reads(w) {
       const c = ctx(w)
-      const spec = userCode('observe', () => def.observe(c))
+      const spec = userCode(src, 'observe', () => def.observe(c))
       return Object.entries(spec).map(([key, r]): ReadSpec => {
         if ('native' in r) return { key, kind: 'native', account: r.native }
         const [ref, functionName, args] = r as readonly [string, string, (readonly unknown[])?]
         const target = w.instance.contracts[ref] ?? Object.values(w.instance.contracts).find((x) => x.address.toLowerCase() === ref.toLowerCase())
-        if (!target) throw new ConfigError({ issues: [{ path: `observe.${key}`, message: `no contract with role or address ${ref}` }] })
+        if (!target) throw new ConfigError({ file: src, issues: [{ path: `observe.${key}`, message: `no contract with role or address ${ref}` }] })
         return { key, kind: 'call', address: target.address, abi: target.abi, functionName, args: args ?? [] }
       })
     },
     project(m, w) {
-      const projected = userCode('project', () => def.project(m, ctx(w)))
+      const projected = userCode(src, 'project', () => def.project(m, ctx(w)))
       const out: Observation = {}
       for (const [k, v] of Object.entries(projected)) out[k] = typeof v === 'boolean' ? (v ? 1n : 0n) : v
-      for (const k of w.plan.keys) if (!(k in out)) throw new ConfigError({ issues: [{ path: 'project', message: `the model does not project the observed key "${k}"` }] })
+      for (const k of w.plan.keys) if (!(k in out)) throw new ConfigError({ file: src, issues: [{ path: 'project', message: `the model does not project the observed key "${k}"` }] })
       return out
     },
-    sync: (m, obs, w) => (def.sync ? userCode('sync', () => def.sync!(m, obs, ctx(w))) : m),
+    sync: (m, obs, w) => (def.sync ? userCode(src, 'sync', () => def.sync!(m, obs, ctx(w))) : m),
     // Invariants run from each action's own checks (they need its resolved arguments); calls
     // outside the specification get them here.
     invariants: [{ ids: (def.invariants ?? []).map((i) => i.id), check: (sc) => (sc.spec.unspecified ? runInvariants(sc, sc.spec.fnKey ?? sc.spec.name, undefined) : undefined) }],
@@ -395,18 +396,20 @@ export function compileKind<S>(def: KindDefinition<S>): KindDriver<S> {
 type DeployParams = Parameters<KindDriver<unknown>['deploy']>[0]
 
 /** The context a deploy hook is given, with the ABI of everything it deployed (kinds and adapters share it). */
-export function deployContext(p: DeployParams): { context: DeployContext; abiAt: (a: Address) => Abi; target: () => Address | undefined } {
+export function deployContext(p: DeployParams, src?: string): { context: DeployContext; abiAt: (a: Address) => Abi; target: () => Address | undefined } {
   const abis = new Map<string, Abi>()
+  const names = new Map<string, string>()
   const from = p.deployer.address
   let target: Address | undefined
   const deployed = async (artifact: { name: string; abi: Abi; bytecode: `0x${string}` }, args: readonly unknown[] = [], value?: bigint) => {
     const address = await p.chain.deploy({ artifact, args, from, value })
     abis.set(address.toLowerCase(), artifact.abi)
+    names.set(address.toLowerCase(), artifact.name)
     return address
   }
   const abiAt = (a: Address) => {
     const abi = abis.get(a.toLowerCase())
-    if (!abi) throw new ConfigError({ issues: [{ path: 'deploy', message: `${a} was not deployed by the deploy hook` }] })
+    if (!abi) throw new ConfigError({ file: src, issues: [{ path: 'deploy', message: `${a} was not deployed by the deploy hook` }] })
     return abi
   }
   const context: DeployContext = {
@@ -419,43 +422,43 @@ export function deployContext(p: DeployParams): { context: DeployContext; abiAt:
     },
     deploy: async (name, args, opts) => {
       const a = p.companions?.find((x) => x.name === name)
-      if (!a?.bytecode) throw new ConfigError({ issues: [{ path: 'deploy', message: `no contract ${name} in the target's compile output${p.companions ? ` (it has: ${p.companions.map((x) => x.name).join(', ')})` : ''}` }] })
+      if (!a?.bytecode) throw new ConfigError({ file: src, issues: [{ path: 'deploy', message: `no contract ${name} in the target's compile output${p.companions ? ` (it has: ${p.companions.map((x) => x.name).join(', ')})` : ''}` }] })
       return deployed({ name, abi: a.abi, bytecode: a.bytecode }, args, opts?.value)
     },
     deployMock: (mock, args) => deployed(p.mocks[mock], args),
     call: async (address, fn, args = [], caller = from) => {
       const r = await p.chain.call({ address, abi: abiAt(address), functionName: fn, args, from: caller })
-      if (!r.ok) throw new ConfigError({ issues: [{ path: 'deploy', message: `${fn}(${args.map(String).join(', ')}) on ${address} reverted: ${formatRevert(r.revert)}` }] })
+      if (!r.ok) throw new ConfigError({ file: src, issues: [{ path: 'deploy', message: `${names.get(address.toLowerCase())}.${fn}(${args.map(String).join(', ')}) from ${caller === from ? 'the deployer' : caller} reverted: ${formatRevert(r.revert)}` }] })
       return r.result
     },
     read: (address, fn, args = []) => p.chain.read({ address, abi: abiAt(address), functionName: fn, args }),
     encode: (contract, fn, args = []) => {
       const abi = contract === p.vault.name ? p.vault.abi : p.companions?.find((x) => x.name === contract)?.abi
-      if (!abi) throw new ConfigError({ issues: [{ path: 'deploy', message: `no contract ${contract} in the target's compile output` }] })
+      if (!abi) throw new ConfigError({ file: src, issues: [{ path: 'deploy', message: `no contract ${contract} in the target's compile output` }] })
       try {
         return encodeFunctionData({ abi, functionName: fn, args } as never)
       } catch (cause) {
-        throw new ConfigError({ issues: [{ path: 'deploy', message: `cannot encode ${contract}.${fn}: ${(cause as Error).message.split('\n')[0]}` }] })
+        throw new ConfigError({ file: src, issues: [{ path: 'deploy', message: `cannot encode ${contract}.${fn}: ${(cause as Error).message.split('\n')[0]}` }] })
       }
     },
   }
   return { context, abiAt, target: () => target }
 }
 
-function checkedOutcome<S>(where: string, body: () => Outcome<S, unknown>): Outcome<S, unknown> {
-  const o = userCode(where, body)
+function checkedOutcome<S>(src: string | undefined, where: string, body: () => Outcome<S, unknown>): Outcome<S, unknown> {
+  const o = userCode(src, where, body)
   if (!o || typeof o !== 'object' || typeof (o as { ok?: unknown }).ok !== 'boolean') {
-    throw new ConfigError({ issues: [{ path: where, message: `returned ${String(o)} instead of an outcome (success(...) or revert(...))` }] })
+    throw new ConfigError({ file: src, issues: [{ path: where, message: `returned ${String(o)} instead of an outcome (success(...) or revert(...))` }] })
   }
   return o
 }
 
-async function userCall(where: string, body: () => Promise<CallResult>): Promise<CallResult> {
+async function userCall(src: string | undefined, where: string, body: () => Promise<CallResult>): Promise<CallResult> {
   try {
     return await body()
   } catch (cause) {
     if ((cause as Error)?.name === 'MalformedReturnError') throw cause
-    throw new ConfigError({ issues: [{ path: where, message: `threw instead of returning the call's result: ${(cause as Error)?.message ?? String(cause)}` }] })
+    throw new ConfigError({ file: src, issues: [{ path: where, message: `threw instead of returning the call's result: ${(cause as Error)?.message ?? String(cause)}` }] })
   }
 }
 

@@ -79,12 +79,12 @@ export async function resolveKind(ref: KindRef, root = process.cwd(), option = '
   let value = mod.default
   if (!isKindModule(value) && value && typeof value === 'object' && 'default' in value) value = (value as { default: unknown }).default
   if (!isKindModule(value)) throw new ConfigError({ file: ref, issues: [{ path: 'default', message: 'the default export is not a kind: export default defineKind({...}) or defineAdapter({...})' }] })
-  registerKind(file, compile(value))
+  registerKind(file, compile(value, ref))
   return file
 }
 
-function compile(m: KindModule): KindDriver<unknown> {
-  return (m[KIND_BRAND] === 'adapter' ? compileAdapter(m as DefinedAdapter, kindDriver) : compileKind(m as DefinedKind)) as KindDriver<unknown>
+function compile(m: KindModule, src?: string): KindDriver<unknown> {
+  return (m[KIND_BRAND] === 'adapter' ? compileAdapter(m as DefinedAdapter, kindDriver, src) : compileKind(m as DefinedKind, src)) as KindDriver<unknown>
 }
 
 /** The name of a kind module's kind (an adapter's is the kind it adapts to). */
