@@ -198,7 +198,7 @@ export async function replayCommand(file: string, flags: { source?: string; cont
   const [{ readFailure }, { replay }] = await Promise.all([import('../report/failures.ts'), import('../runner/suite.ts')])
   const f = readFailure(file)
   const cwd = process.cwd()
-  const spec = flags.source ? { kind: f.kind, source: flags.source, contract: flags.contract, root: cwd, name: f.target } : await specFromConfigOrBundled(f.kind, f.target, cwd)
+  const spec = flags.source ? { kind: f.kindModule ?? f.kind, source: flags.source, contract: flags.contract, root: cwd, name: f.target } : await specFromConfigOrBundled(f.kindModule ?? f.kind, f.target, cwd)
   const r = await replay(spec, f, f.options)
   out(`${f.target} (${f.kind}) — ${f.propertyId}: ${f.promise}\n`)
   out(`replaying seed ${f.seed}, path "${f.path}", replayPath "${f.replayPath}"\n\n`)

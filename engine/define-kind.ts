@@ -21,7 +21,7 @@ import type { Account, ActionSpec, Instance, KindDriver, StepContext, World } fr
 
 /** What generates one argument of an action; resolved against the model when the action runs. */
 export type ArgSpec<S> =
-  | { arg: 'actor'; holds?: (s: S, actor: Address) => boolean }
+  | { arg: 'actor'; holds?: (s: S, actor: Address, args: Args) => boolean }
   | { arg: 'account' }
   | { arg: 'amount'; refs: Readonly<Record<string, (s: S, args: Args) => bigint>> }
   | { arg: 'oneOf'; values: readonly unknown[] }
@@ -32,12 +32,12 @@ export type Args = Record<string, any>
 
 /**
  * Argument generators. `actor()` picks an actor (with `holds`, preferably one for which it is
- * true: spending actions are meaningful from holders); `account()` also the vault and the zero
+ * true, given the arguments resolved before it: spending actions are meaningful from holders); `account()` also the vault and the zero
  * address (receivers); `amount(refs)` a recipe over named references ("50% of reserve balance",
  * "max+1", a boundary, a constant from the bytecode) that stays meaningful when shrinking.
  */
 export const arg = {
-  actor: <S>(opts: { holds?: (s: S, actor: Address) => boolean } = {}): ArgSpec<S> => ({ arg: 'actor', ...opts }),
+  actor: <S>(opts: { holds?: (s: S, actor: Address, args: Args) => boolean } = {}): ArgSpec<S> => ({ arg: 'actor', ...opts }),
   account: <S>(): ArgSpec<S> => ({ arg: 'account' }),
   amount: <S>(refs: Readonly<Record<string, (s: S, args: Args) => bigint>>): ArgSpec<S> => ({ arg: 'amount', refs }),
   oneOf: <S>(...values: readonly unknown[]): ArgSpec<S> => ({ arg: 'oneOf', values }),
@@ -285,7 +285,7 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
       case 'actor': {
         const i = raw as number
         if (spec.holds && i % 2 === 0) {
-          const holders = w.actors.filter((a) => userCode(src, where, () => spec.holds!(w.model, a.address)))
+          const holders = w.actors.filter((a) => userCode(src, where, () => spec.holds!(w.model, a.address, so)))
           if (holders.length) return holders[(i >> 1) % holders.length].address
         }
         return actorAt(i)
@@ -345,7 +345,7 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
       const r = userCode(src, `invariants.${inv.id}`, () => inv.check(view))
       if (r === true || r === undefined) continue
       const d: Failure = r === false ? { expected: 'the property holds', actual: 'it does not' } : typeof r === 'string' ? { expected: 'the property holds', actual: r } : r
-      sc.world.check(inv.id, false, () => ({ message: d.message ?? `${typeof r === 'string' ? r : `${inv.id} broken`} after ${sc.spec.label}`, expected: d.expected, actual: d.actual }))
+      sc.world.check(inv.id, false, () => ({ message: d.message ?? (typeof r === 'string' ? `${r} (after ${sc.spec.label})` : `broken by ${sc.spec.label}`), expected: d.expected, actual: d.actual }))
     }
   }
 

@@ -17,6 +17,8 @@ export type StoredFailure = {
   format: typeof FAILURE_FORMAT
   target: string
   kind: Kind
+  /** A kind from a module: its path, relative to the project root (absent for built-in kinds). */
+  kindModule?: string
   propertyId: string
   promise: string
   message: string
@@ -70,6 +72,7 @@ export function saveFailure(root: string, f: StoredFailure): string {
 export function toStoredFailure(p: {
   target: string
   kind: Kind
+  kindModule?: string
   cx: Counterexample
   bytecodeHash: string
   compilerVersion: string
@@ -79,6 +82,7 @@ export function toStoredFailure(p: {
     format: FAILURE_FORMAT,
     target: p.target,
     kind: p.kind,
+    ...(p.kindModule ? { kindModule: p.kindModule } : {}),
     propertyId: p.cx.propertyId,
     promise: p.cx.promise,
     message: p.cx.message,

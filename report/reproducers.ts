@@ -99,11 +99,10 @@ function rel(from: string, to: string): string {
 
 export function renderVitestReproducer(p: { dir: string; failureFile: string; f: StoredFailure; spec: TargetSpec; root: string }): string {
   const { f, spec } = p
-  const target: Record<string, unknown> = { kind: f.kind, name: f.target }
-  if (spec.source) {
-    target.source = path.relative(p.root, path.resolve(spec.root ?? p.root, spec.source)).split(path.sep).join('/')
-    target.root = '__ROOT__'
-  }
+  // A kind from a module is named by its path, relative to the same root as the source.
+  const target: Record<string, unknown> = { kind: f.kindModule ?? f.kind, name: f.target }
+  if (spec.source || f.kindModule) target.root = '__ROOT__'
+  if (spec.source) target.source = path.relative(p.root, path.resolve(spec.root ?? p.root, spec.source)).split(path.sep).join('/')
   if (spec.contract) target.contract = spec.contract
   if (spec.remappings) target.remappings = spec.remappings
   const targetSrc = JSON.stringify(target, null, 2).replace('"__ROOT__"', `fileURLToPath(new URL(${JSON.stringify(rel(p.dir, p.root) + '/')}, import.meta.url))`)

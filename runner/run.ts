@@ -13,7 +13,7 @@ import { writeReproducers } from '../report/reproducers.ts'
 import type { TargetOutcome } from '../report/reporters.ts'
 import { replay, runSuite, type SuiteResult } from './suite.ts'
 import type { PropertyDef } from '../engine/property.ts'
-import { kindName } from '../engine/kinds.ts'
+import { isKindPath, kindName } from '../engine/kinds.ts'
 import { loadTarget, type LoadedTarget, type TargetSpec } from '../engine/target.ts'
 import { HarnessError, VaultcheckError } from '../evm/errors.ts'
 
@@ -109,6 +109,7 @@ export async function runTargets(p: RunParams): Promise<RunOutcome> {
         const f: StoredFailure = toStoredFailure({
           target: r.target,
           kind: r.kind as Kind,
+          ...(typeof t.kind === 'string' && isKindPath(t.kind) ? { kindModule: relativeToRoot(p.root, path.resolve(t.root ?? p.root, t.kind)) } : {}),
           cx: prop.counterexample,
           bytecodeHash: r.bytecodeHash,
           compilerVersion: r.compilerVersion,
@@ -380,4 +381,10 @@ export type WorkerError = { name: string; message: string; kind: string; stack?:
 
 function reviveError(e: WorkerError): Error {
   return e.kind === 'usage' ? new VaultcheckError(e.message) : new HarnessError(e.message, { details: e.stack ? [e.stack] : [] })
+}
+
+/** A path as stored files keep it: relative to the project root, with forward slashes. */
+function relativeToRoot(root: string, file: string): string {
+  const r = path.relative(root, file).split(path.sep).join('/')
+  return r.startsWith('.') ? r : `./${r}`
 }

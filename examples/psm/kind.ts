@@ -95,7 +95,8 @@ export default defineKind<P.PsmState>({
     },
     transferFrom: {
       fn: 'stable.transferFrom',
-      args: { caller: arg.actor(), from: arg.actor({ holds: (s, a) => P.stableOf(s, a) > 0n }), to: arg.account(), amount: arg.amount({ allowance: (s, a) => P.allowanceOf(s, a.from, a.caller), 'owner balance': (s, a) => P.stableOf(s, a.from) }) },
+      // Preferably a spender someone has approved, spending from an owner who approved it.
+      args: { caller: arg.actor({ holds: (s, a) => P.isApproved(s, a) }), from: arg.actor({ holds: (s, a, { caller }) => P.stableOf(s, a) > 0n && P.allowanceOf(s, a, caller) > 0n }), to: arg.account(), amount: arg.amount({ allowance: (s, a) => P.allowanceOf(s, a.from, a.caller), 'owner balance': (s, a) => P.stableOf(s, a.from) }) },
       model: (s, a) => P.transferFrom(s, a.caller, a.from, a.to, a.amount),
     },
   },

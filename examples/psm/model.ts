@@ -30,6 +30,8 @@ export const initial = (psm: string, feeBps: bigint): PsmState => ({ feeBps, psm
 export const reserveOf = (s: PsmState, a: string) => get(s.reserve, a)
 export const stableOf = (s: PsmState, a: string) => get(s.stable, a)
 export const allowanceOf = (s: PsmState, owner: string, spender: string) => s.stableAllowance[`${k(owner)}|${k(spender)}`] ?? 0n
+/** Whether some owner has given `spender` a stablecoin allowance. */
+export const isApproved = (s: PsmState, spender: string) => Object.entries(s.stableAllowance).some(([key, v]) => v > 0n && key.endsWith(`|${k(spender)}`))
 export const reserveAllowanceOf = (s: PsmState, a: string) => get(s.reserveAllowance, a)
 
 /** The fee on `amount` reserve units: rounded up, in the module's favour. */
