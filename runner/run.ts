@@ -6,6 +6,7 @@ import { forkWorker } from '../engine/fork.ts'
 import { driverFor } from '../properties/drivers.ts'
 import { ChunkRunner, type ChunkJob, type Progress } from './chunk-runner.ts'
 import path from 'node:path'
+import { ConfigError } from '../evm/errors.ts'
 import type { Kind } from '../engine/property.ts'
 import { ChunkLedger, chunkPlan, interruption, mergeChunks, resolveOptions, selectProperties, type CampaignOptions, type ChunkOutcome } from '../engine/campaign.ts'
 import { listFailures, saveFailure, toStoredFailure, type StoredFailure } from '../report/failures.ts'
@@ -95,6 +96,9 @@ function withStored(res: SuiteResult, stored: NonNullable<TargetOutcome['stored'
 
 export async function runTargets(p: RunParams): Promise<RunOutcome> {
   const pool: PoolStats | undefined = (p.workers ?? 1) > 1 ? { chunks: 0, reruns: 0 } : undefined
+  // A definition is functions: it cannot travel to a worker process, its module path can.
+  const inline = pool ? p.targets.findIndex((t) => typeof t.kind !== 'string') : -1
+  if (inline >= 0) throw new ConfigError({ issues: [{ path: `targets.${inline}.kind`, message: 'with workers, name the kind by its module path (a definition object cannot be sent to a worker process)' }] })
   const results: (TargetOutcome | undefined)[] = pool ? await runPooled(p, pool) : await runInProcess(p)
   const done = results.filter((r): r is TargetOutcome => r !== undefined)
   const newFailureFiles: string[] = []
