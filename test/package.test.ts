@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const UPGRADEABLE_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '@openzeppelin', 'contracts-upgradeable', 'package.json'), 'utf8')) as { version: string }).version
 const VITEST_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'vitest', 'package.json'), 'utf8')) as { version: string }).version
 
 function sh(cmd: string, args: string[], cwd: string, timeout = 300_000) {
@@ -38,7 +39,7 @@ describe('the packed tarball, installed into a plain JavaScript project', () => 
     fs.mkdirSync(project)
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }, null, 2))
     // Dependencies come from the npm cache that `npm ci` filled; the registry only when missing.
-    const installed = sh('npm', ['install', '--prefer-offline', '--no-save', '--ignore-scripts', tarball, `vitest@${VITEST_VERSION}`], project)
+    const installed = sh('npm', ['install', '--prefer-offline', '--no-save', '--ignore-scripts', tarball, `vitest@${VITEST_VERSION}`, `@openzeppelin/contracts-upgradeable@${UPGRADEABLE_VERSION}`], project)
     expect(installed.code, installed.out).toBe(0)
 
     fs.mkdirSync(path.join(project, 'contracts', 'buggy'), { recursive: true })
@@ -127,5 +128,24 @@ export default defineConfig({
     const kept = sh(process.execPath, [path.join(project, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', '.vaultcheck/reproducers/vitest.config.mjs'], project)
     expect(kept.code, kept.out).toBe(1)
     expect(kept.out).toContain('is broken again')
+  }, 300_000)
+
+  test('the examples type-check against the published declarations (dist/index.d.ts, which `npm pack` has just built)', () => {
+    const r = sh(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'examples/tsconfig.json'], ROOT)
+    expect(r.code, r.out).toBe(0)
+  }, 120_000)
+
+  test('the examples, written against the public API only, run against the installed package: their suites under vitest, the psm kind from the CLI', () => {
+    fs.cpSync(path.join(ROOT, 'examples'), path.join(project, 'examples'), { recursive: true })
+    const suites = sh(process.execPath, [path.join(project, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'examples'], project)
+    expect(suites.code, suites.out).toBe(0)
+    expect(suites.out).toMatch(/Tests\s+5 passed/)
+
+    const bin = path.join(project, 'node_modules', '.bin', 'vaultcheck')
+    const run = sh(bin, ['run', '--kind', './examples/psm/kind.ts', '--source', 'examples/psm/contracts/buggy/PsmRedeemFeeTenfold.sol', '--contract', 'PsmRedeemFeeTenfold', '--runs', '20', '--no-store', '--reporter', 'json'], project)
+    expect(run.code, run.stderr).toBe(1)
+    const report = JSON.parse(run.stdout)
+    expect(report.targets[0].kind).toBe('psm')
+    expect(report.targets[0].properties.find((p: { id: string }) => p.id === 'PSM-FEE-001').status).toBe('failed')
   }, 300_000)
 })
