@@ -360,6 +360,14 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
       if (!target) throw new ConfigError({ file: src, issues: [{ path: 'deploy', message: 'the deploy hook never called deployTarget()' }] })
       const contracts: Instance['contracts'] = {}
       for (const [role, address] of Object.entries(roles)) contracts[role] = { address, abi: abiAt(address) }
+      // An action on a role that was not deployed, or a function its contract does not have, could never run.
+      const unknown = actions.flatMap(([name, a]) => {
+        const [r, f] = a.fn.split('.')
+        if (!contracts[r]) return [{ path: `actions.${name}.fn`, message: `no contract with role ${r}; deploy returned ${Object.keys(contracts).join(', ')}` }]
+        if (!a.call && !contracts[r].abi.some((x) => x.type === 'function' && x.name === f)) return [{ path: `actions.${name}.fn`, message: `${r} has no function ${f}` }]
+        return []
+      })
+      if (unknown.length) throw new ConfigError({ file: src, issues: unknown })
       if (!Object.values(contracts).some((x) => x.address === target)) throw new ConfigError({ file: src, issues: [{ path: 'deploy', message: 'the contracts returned do not include the target (deployTarget())' }] })
       return { vault: target, vaultAbi: p.vault.abi, decimals: p.decimals, contracts }
     },

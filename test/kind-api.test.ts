@@ -72,6 +72,11 @@ describe('mistakes in a kind are usage errors naming the key', () => {
     expect(r.properties.find((p) => p.id === 'PSM-DIFF-001')?.status).toBe('failed')
   })
 
+  test('an action on a role that was not deployed, or on a function its contract lacks', async () => {
+    await expect(run(defineKind({ ...psm, actions: { ...psm.actions, swap: { ...psm.actions.mint, fn: 'router.swap' } } }))).rejects.toThrow(/actions\.swap\.fn: no contract with role router; deploy returned psm, reserve, stable/)
+    await expect(run(defineKind({ ...psm, actions: { ...psm.actions, swap: { ...psm.actions.mint, fn: 'psm.swap' } } }))).rejects.toThrow(/actions\.swap\.fn: psm has no function swap/)
+  })
+
   test('an observation the model does not project', async () => {
     await expect(run(defineKind({ ...psm, project: (s, c) => { const o = psm.project(s, c); delete o['psm.fees']; return o } }))).rejects.toThrow(/project: the model does not project the observed key "psm\.fees"/)
   })

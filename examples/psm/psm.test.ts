@@ -6,6 +6,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
 import { runSuite } from 'vaultcheck'
+import { describeVault } from 'vaultcheck/vitest'
 import psm from './kind.ts'
 
 const root = path.dirname(fileURLToPath(import.meta.url))
@@ -37,3 +38,6 @@ describe('psm (a kind written against the public API)', () => {
     expect(p.counterexample!.steps, p.counterexample!.steps.join('\n')).toHaveLength(steps)
   })
 })
+
+// The same suite as one vitest test per property, as a user's own test file would declare it.
+describeVault({ kind: psm, source: 'contracts/PegStabilityModule.sol', contract: 'PegStabilityModule', root }, { runs: 20, seed: 2 })
