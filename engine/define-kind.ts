@@ -96,6 +96,12 @@ export type ActionDef<S> = {
   call?: (c: KindContext<S>, a: Args) => Promise<CallResult>
   /** Compare the contract's return value with the model's (default true when the model returns one). */
   compareReturn?: boolean
+  /**
+   * Events compared with the model's outcome events of these names, in order and by position
+   * (`success(state, returns, [event('Transfer', {...})])`): of the called contract (`fn`'s role),
+   * or of another role's (a token the call mints).
+   */
+  events?: readonly string[] | { role: string; names: readonly string[] }
   /** An environment action (a price move, a faucet) rather than a user's. */
   environment?: boolean
   weight?: number
@@ -326,6 +332,7 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
           formatReturn: (v) => render(world, v),
           sameReturn: (model, contract) => a.compareReturn === false || model === undefined || sameValue(model, contract),
           checks: (sc) => runInvariants(sc, name, resolved),
+          ...(a.events ? { events: Array.isArray(a.events) ? { address: c.address(roleName), names: a.events } : { address: c.address((a.events as { role: string }).role), names: (a.events as { names: readonly string[] }).names } } : {}),
         }
         return spec
       })

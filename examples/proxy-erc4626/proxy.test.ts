@@ -21,8 +21,8 @@ test('OpenZeppelin ERC4626Upgradeable behind an ERC1967 proxy passes the erc4626
   expect(r.functions?.['vault.initialize']).toMatchObject({ outside: true, changed: 0 })
   expect(r.functions!['vault.initialize'].calls).toBe(r.functions!['vault.initialize'].reverts)
   expect(r.functions?.['vault.deposit']?.changed).toBeGreaterThan(0)
-})
+}, 120_000)
 
 test('without the adapter the locked implementation cannot be set up as a vault', async () => {
   await expect(runSuite({ ...target, kind: 'erc4626' }, { runs: 1 })).rejects.toThrow(/UpgradeableVault/)
-})
+}, 120_000)

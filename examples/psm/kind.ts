@@ -73,28 +73,33 @@ export default defineKind<P.PsmState>({
   actions: {
     mint: {
       fn: 'psm.mint',
+      events: { role: 'stable', names: ['Transfer'] },
       weight: 3,
       args: { caller: arg.actor(), amount: arg.amount({ 'reserve balance': (s, a) => P.reserveOf(s, a.caller) }) },
       model: (s, a) => P.mint(s, a.caller, a.amount),
     },
     redeem: {
       fn: 'psm.redeem',
+      events: { role: 'stable', names: ['Transfer'] },
       weight: 3,
       args: { caller: arg.actor({ holds: (s, a) => P.stableOf(s, a) > 0n }), amount: arg.amount({ 'stable balance': (s, a) => P.stableOf(s, a.caller) }) },
       model: (s, a) => P.redeem(s, a.caller, a.amount),
     },
     transfer: {
       fn: 'stable.transfer',
+      events: ['Transfer', 'Approval'],
       args: { caller: arg.actor({ holds: (s, a) => P.stableOf(s, a) > 0n }), to: arg.account(), amount: arg.amount({ 'stable balance': (s, a) => P.stableOf(s, a.caller) }) },
       model: (s, a) => P.transfer(s, a.caller, a.to, a.amount),
     },
     approve: {
       fn: 'stable.approve',
+      events: ['Transfer', 'Approval'],
       args: { caller: arg.actor(), spender: arg.actor(), amount: arg.amount({ 'stable balance': (s, a) => P.stableOf(s, a.caller), max: () => P.MAX }) },
       model: (s, a) => P.approve(s, a.caller, a.spender, a.amount),
     },
     transferFrom: {
       fn: 'stable.transferFrom',
+      events: ['Transfer', 'Approval'],
       // Preferably a spender someone has approved, spending from an owner who approved it.
       args: { caller: arg.actor({ holds: (s, a) => P.isApproved(s, a) }), from: arg.actor({ holds: (s, a, { caller }) => P.stableOf(s, a) > 0n && P.allowanceOf(s, a, caller) > 0n }), to: arg.account(), amount: arg.amount({ allowance: (s, a) => P.allowanceOf(s, a.from, a.caller), 'owner balance': (s, a) => P.stableOf(s, a.from) }) },
       model: (s, a) => P.transferFrom(s, a.caller, a.from, a.to, a.amount),

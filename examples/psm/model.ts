@@ -2,11 +2,12 @@
  * The peg stability module as pure bigint arithmetic: what the contract must do, nothing about how.
  * Accounts are keyed by lower-case address.
  */
-import { revert, success, type Outcome } from 'vaultcheck'
+import { event, revert, success, type Outcome } from 'vaultcheck'
 
 export const SCALE = 10n ** 12n
 export const BPS = 10_000n
 export const MAX = 2n ** 256n - 1n
+const ZERO = '0x0000000000000000000000000000000000000000'
 
 export type PsmState = {
   feeBps: bigint
@@ -63,6 +64,7 @@ export function mint(s: PsmState, caller: string, amount: bigint): Outcome<PsmSt
       fees: s.fees + fee,
     },
     minted,
+    [event('Transfer', { from: ZERO, to: caller, value: minted })],
   )
 }
 
@@ -82,17 +84,18 @@ export function redeem(s: PsmState, caller: string, amount: bigint): Outcome<Psm
       fees: s.fees + fee,
     },
     paid,
+    [event('Transfer', { from: caller, to: ZERO, value: amount })],
   )
 }
 
 export function transfer(s: PsmState, from: string, to: string, amount: bigint): Outcome<PsmState, boolean> {
   if (amount > get(s.stable, from)) return revert('insufficient-balance')
   const moved = put(s.stable, from, get(s.stable, from) - amount)
-  return success({ ...s, stable: put(moved, to, get(moved, to) + amount) }, true)
+  return success({ ...s, stable: put(moved, to, get(moved, to) + amount) }, true, [event('Transfer', { from, to, value: amount })])
 }
 
 export function approve(s: PsmState, owner: string, spender: string, amount: bigint): Outcome<PsmState, boolean> {
-  return success({ ...s, stableAllowance: { ...s.stableAllowance, [`${k(owner)}|${k(spender)}`]: amount } }, true)
+  return success({ ...s, stableAllowance: { ...s.stableAllowance, [`${k(owner)}|${k(spender)}`]: amount } }, true, [event('Approval', { owner, spender, value: amount })])
 }
 
 export function transferFrom(s: PsmState, spender: string, from: string, to: string, amount: bigint): Outcome<PsmState, boolean> {
@@ -100,5 +103,5 @@ export function transferFrom(s: PsmState, spender: string, from: string, to: str
   if (amount > allowed) return revert('insufficient-allowance')
   const moved = transfer(s, from, to, amount)
   if (!moved.ok) return moved
-  return allowed === MAX ? moved : success({ ...moved.state, stableAllowance: { ...moved.state.stableAllowance, [`${k(from)}|${k(spender)}`]: allowed - amount } }, true)
+  return allowed === MAX ? moved : success({ ...moved.state, stableAllowance: { ...moved.state.stableAllowance, [`${k(from)}|${k(spender)}`]: allowed - amount } }, true, moved.events)
 }

@@ -10,6 +10,8 @@ import { describeVault } from 'vaultcheck/vitest'
 import psm from './kind.ts'
 
 const root = path.dirname(fileURLToPath(import.meta.url))
+// Campaigns compile Solidity and run thousands of EVM calls: more than vitest's default 5 s.
+const TIMEOUT = 120_000
 
 describe('psm (a kind written against the public API)', () => {
   test('the reference module passes every property', async () => {
@@ -26,7 +28,7 @@ describe('psm (a kind written against the public API)', () => {
     expect(r.functions?.['stable.mint']?.outside).toBe(true)
     expect(r.functions?.['stable.mint']?.calls).toBeGreaterThan(0)
     expect(r.functions?.['stable.mint']?.changed).toBe(0)
-  })
+  }, TIMEOUT)
 
   test.each([
     ['PsmMintWrongScale', 'PSM-BACKING-001', 1],
@@ -36,7 +38,7 @@ describe('psm (a kind written against the public API)', () => {
     const p = r.properties.find((x) => x.id === id)!
     expect(p.status, `${id} held on ${contract}`).toBe('failed')
     expect(p.counterexample!.steps, p.counterexample!.steps.join('\n')).toHaveLength(steps)
-  })
+  }, TIMEOUT)
 })
 
 // The same suite as one vitest test per property, as a user's own test file would declare it.
