@@ -3,6 +3,8 @@
  * functions, and every mistake in a kind or adapter is a usage error naming the file and key.
  */
 import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
@@ -99,4 +101,51 @@ describe('mistakes in a kind are usage errors naming the key', () => {
     expect(missing.status).toBe(2)
     expect(missing.stderr).toMatch(/kind module not found/)
   })
+})
+
+describe('a kind from a module, through every command', () => {
+  test('config with workers, stored failures and their reproducers, replay, diff and mutate', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaultcheck-kind-'))
+    try {
+      fs.cpSync(path.join(ROOT, 'examples', 'psm'), dir, { recursive: true })
+      fs.rmSync(path.join(dir, 'psm.test.ts'))
+      // The kind imports the package by name: here, this checkout.
+      fs.mkdirSync(path.join(dir, 'node_modules'))
+      fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'vaultcheck'))
+      fs.writeFileSync(
+        path.join(dir, 'vaultcheck.config.ts'),
+        `export default { runs: 20, targets: [{ kind: './kind.ts', source: 'contracts/buggy/PsmRedeemFeeTenfold.sol', contract: 'PsmRedeemFeeTenfold' }] }\n`,
+      )
+      const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'cli', 'dev.mjs'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+
+      const run = cli('run', '--workers', '2', '--reporter', 'json')
+      expect(run.status, run.stderr).toBe(1)
+      expect(JSON.parse(run.stdout).targets[0].properties.find((p: { id: string }) => p.id === 'PSM-FEE-001').status).toBe('failed')
+      const stored = fs.readdirSync(path.join(dir, '.vaultcheck', 'failures', 'PsmRedeemFeeTenfold')).find((f) => f.startsWith('PSM-FEE-001'))!
+      const failure = JSON.parse(fs.readFileSync(path.join(dir, '.vaultcheck', 'failures', 'PsmRedeemFeeTenfold', stored), 'utf8'))
+      expect(failure).toMatchObject({ kind: 'psm', kindModule: './kind.ts' })
+      const repro = fs.readFileSync(path.join(dir, '.vaultcheck', 'reproducers', 'PsmRedeemFeeTenfold', stored.replace(/\.json$/, '.repro.ts')), 'utf8')
+      expect(repro).toContain('"kind": "./kind.ts"')
+
+      // Replayed from the stored file alone, without the config.
+      fs.rmSync(path.join(dir, 'vaultcheck.config.ts'))
+      const replayed = cli('replay', path.join('.vaultcheck', 'failures', 'PsmRedeemFeeTenfold', stored), '--source', 'contracts/buggy/PsmRedeemFeeTenfold.sol', '--contract', 'PsmRedeemFeeTenfold')
+      expect(replayed.status, replayed.stderr).toBe(1)
+      expect(replayed.stdout).toMatch(/alice\.redeem\(\d+\) -> \d+ +\[model: \d+\] +<-- PSM-FEE-001/)
+
+      fs.mkdirSync(path.join(dir, 'v2'))
+      fs.writeFileSync(path.join(dir, 'v2', 'PegStabilityModule.sol'), fs.readFileSync(path.join(dir, 'contracts', 'buggy', 'PsmRedeemFeeTenfold.sol'), 'utf8').replace('contract PsmRedeemFeeTenfold', 'contract PegStabilityModule'))
+      const diff = cli('diff', '--kind', './kind.ts', 'contracts/PegStabilityModule.sol', 'v2/PegStabilityModule.sol', '--contract', 'PegStabilityModule', '--runs', '10', '--no-color')
+      expect(diff.status, diff.stderr).toBe(1)
+      expect(diff.stdout).toMatch(/psm\.fees: v1 \d+, v2 \d+/)
+
+      const mutate = cli('mutate', '--kind', './kind.ts', '--source', 'contracts/PegStabilityModule.sol', '--contract', 'PegStabilityModule', '--runs', '10', '--operator', 'drop-require', '--reporter', 'json')
+      expect(mutate.status, mutate.stderr).toBe(0)
+      const m = JSON.parse(mutate.stdout) as { mutants: { id: string; status: string; killedBy?: string }[] }
+      // Dropping the stablecoin's minter checks is caught by ACCESS-002: its mint and burn are called by every actor.
+      expect(m.mutants.filter((x) => x.killedBy === 'PSM-ACCESS-002').length).toBeGreaterThanOrEqual(2)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 300_000)
 })
