@@ -12,7 +12,7 @@ import type { JsonReport } from '../report/reporters.ts'
 import type { RunTarget } from '../runner/run.ts'
 import { registerDiff } from './diff.ts'
 import { registerMutate } from './mutate.ts'
-import { VERSION } from './version.ts'
+import { VERSION } from '../evm/version.ts'
 
 // Everything past argument parsing is imported by the command that needs it, when it runs: the
 // CLI must start at once (`--version`, `list`, a usage error), and `run` never loads diff or mutate.
@@ -102,7 +102,7 @@ function reportersFrom(flags: RunFlags): { name: 'pretty' | 'json' | 'junit'; fi
 export async function runCommand(flags: RunFlags): Promise<number> {
   const cwd = process.cwd()
   const reporters = reportersFrom(flags)
-  const [{ default: cliProgress }, { runTargets }, { shardTargets }, { failedTarget, renderJson, renderJunit, renderPretty, toJsonTarget, REPORT_FORMAT }, { failuresDir, writeAtomic }] = await Promise.all([
+  const [{ default: cliProgress }, { runTargets }, { parseShard, runShard }, { failedTarget, renderJson, renderJunit, renderPretty, toJsonTarget, REPORT_FORMAT }, { failuresDir, writeAtomic }] = await Promise.all([
     import('cli-progress'),
     import('../runner/run.ts'),
     import('../runner/shard.ts'),
@@ -110,7 +110,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     import('../report/failures.ts'),
   ])
   const { targets: all, root, defaults } = await resolveTargets(flags, cwd)
-  const { targets, shard } = await shardTargets(all, flags.shard)
+  const shard = flags.shard ? parseShard(flags.shard) : undefined
+  if (shard && (flags.workers ?? 1) > 1) throw new ConfigError({ issues: [{ path: '--workers', message: 'not with --shard yet: run one shard per machine' }] })
   const controller = new AbortController()
   let interrupts = 0
   const onSigint = () => {
@@ -127,8 +128,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const barStarted = new Map<string, number>()
   const timeLimit = flags.timeLimit ?? defaults.timeLimit
   try {
-    const outcome = await runTargets({
-      targets,
+    let shardData: unknown
+    const params: import('../runner/run.ts').RunParams = {
+      targets: all,
       root,
       workers: flags.workers,
       store: flags.store,
@@ -160,7 +162,14 @@ export async function runCommand(flags: RunFlags): Promise<number> {
           process.stderr.write(`${r.target} (${r.kind}): ${r.stats.runs} runs, ${r.stats.actions} actions, ${failed} failed\n`)
         }
       },
-    })
+    }
+    // A shard stores nothing: `vaultcheck merge` stores the failures of the merged campaign.
+    const outcome = shard
+      ? await runShard(params, shard).then(({ results, data }) => {
+          shardData = data
+          return { results, newFailureFiles: [] as string[], reproducerFiles: [] as string[] }
+        })
+      : await runTargets(params)
     bars?.stop()
     const report: JsonReport = {
       format: REPORT_FORMAT,
@@ -170,7 +179,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       durationMs: Date.now() - started,
       targets: outcome.results.map(toJsonTarget),
       ...(controller.signal.aborted ? { interrupted: 'Ctrl-C: the figures cover the runs that completed' } : {}),
-      ...(shard ? { shard } : {}),
+      ...(shard ? { shard: flags.shard, shardData } : {}),
     }
     const failed = report.targets.some(failedTarget)
     if (failed && report.status !== 'interrupted') report.status = 'failed'
@@ -192,6 +201,46 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     bars?.stop()
     process.off('SIGINT', onSigint)
   }
+}
+
+async function mergeCommand(files: string[], flags: { output?: string; store?: boolean }): Promise<number> {
+  const [{ mergeShards }, { failedTarget, renderJson, toJsonTarget, REPORT_FORMAT }, { writeAtomic, failuresDir }, { storeFailures }] = await Promise.all([
+    import('../runner/shard.ts'),
+    import('../report/reporters.ts'),
+    import('../report/failures.ts'),
+    import('../runner/run.ts'),
+  ])
+  const cwd = process.cwd()
+  const inputs = files.map((file) => {
+    let r: JsonReport
+    try {
+      r = JSON.parse(fs.readFileSync(file, 'utf8')) as JsonReport
+    } catch (cause) {
+      throw new ConfigError({ issues: [{ path: file, message: `not a readable JSON report: ${(cause as Error).message.split('\n')[0]}` }] })
+    }
+    return { file, seed: r.seed, durationMs: r.durationMs, shard: r.shardData as import('../runner/shard.ts').ShardData | undefined }
+  })
+  const merged = await mergeShards(inputs, cwd)
+  const report: JsonReport = {
+    format: REPORT_FORMAT,
+    tool: 'vaultcheck',
+    status: 'passed',
+    seed: inputs[0].seed,
+    durationMs: Math.max(...inputs.map((r) => r.durationMs)),
+    targets: merged.results.map(toJsonTarget),
+    ...(merged.cut.length ? { interrupted: `shards cut short: ${merged.cut.map((c) => `${c.shard} ${c.target} after ${c.chunks} chunk(s) (${c.reason})`).join('; ')}` } : {}),
+  }
+  const failed = report.targets.some(failedTarget)
+  report.status = failed ? 'failed' : merged.cut.length ? 'interrupted' : 'passed'
+  const text = renderJson(report)
+  if (flags.output) writeAtomic(path.resolve(cwd, flags.output), text)
+  else out(text)
+  process.stderr.write(`merged ${inputs.length} shard report(s)${merged.reran ? `; ${merged.reran} chunk(s) re-run here because their shard started them before an earlier shard's failure` : ''}\n`)
+  if (flags.store !== false) {
+    const stored = await storeFailures({ root: cwd, targets: merged.targets, options: {} }, merged.results)
+    if (stored.newFailureFiles.length) process.stderr.write(`stored ${stored.newFailureFiles.length} failure(s) under ${path.relative(cwd, failuresDir(cwd)) || '.'}\n`)
+  }
+  return failed ? EXIT.failed : merged.cut.length ? EXIT.interrupted : EXIT.ok
 }
 
 export async function replayCommand(file: string, flags: { source?: string; contract?: string; root?: string }): Promise<number> {
@@ -281,15 +330,11 @@ export function buildProgram(): Command {
 
   program
     .command('merge <reports...>')
-    .description('merge JSON reports of shards into one')
+    .description('merge the JSON reports of shards into the report of one campaign (and store its failures)')
     .option('--output <file>', 'write the merged report here (default: stdout)')
-    .action(async (files: string[], flags: { output?: string }) => {
-      const [{ mergeReports }, { renderJson }, { writeAtomic }] = await Promise.all([import('../runner/shard.ts'), import('../report/reporters.ts'), import('../report/failures.ts')])
-      const merged = mergeReports(files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as JsonReport))
-      const text = renderJson(merged)
-      if (flags.output) writeAtomic(path.resolve(flags.output), text)
-      else out(text)
-      process.exitCode = merged.status === 'failed' ? EXIT.failed : EXIT.ok
+    .option('--no-store', 'do not store failures or write reproducers')
+    .action(async (files: string[], flags: { output?: string; store?: boolean }) => {
+      process.exitCode = await mergeCommand(files, flags)
     })
   registerDiff(program)
   registerMutate(program)

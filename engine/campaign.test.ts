@@ -31,18 +31,6 @@ describe('selecting properties', () => {
   })
 })
 
-describe('sharding', () => {
-  test('shards deal (target, property) units round-robin, cover everything once, and leave opt-in properties off', async () => {
-    const { shardTargets } = await import('../runner/shard.ts')
-    const targets = [{ kind: 'erc4626' as const, contract: 'TokenizedVault' }, { kind: 'cdp' as const, contract: 'CollateralDebtVault' }]
-    const a = (await shardTargets(targets, '1/2')).targets.flatMap((t) => t.options!.properties!)
-    const b = (await shardTargets(targets, '2/2')).targets.flatMap((t) => t.options!.properties!)
-    expect(a.filter((id) => b.includes(id))).toEqual([])
-    expect([...a, ...b]).not.toContain('ERC4626-RND-004')
-    expect(a.length + b.length).toBe(11 + 10)
-    await expect(shardTargets(targets, '3/2')).rejects.toThrow(/--shard: expected i\/n/)
-  })
-})
 
 describe('chunks', () => {
   const outcome = (index: number, startEnabled: string[], failed: string[] = []): ChunkOutcome => ({

@@ -82,6 +82,8 @@ export type JsonReport = {
   /** Set when the run was cut short (Ctrl-C or --time-limit): what is here was covered. */
   interrupted?: string
   shard?: string
+  /** A shard's chunks, for `vaultcheck merge` (runner/shard.ts's ShardData). */
+  shardData?: unknown
 }
 
 export type TargetOutcome = SuiteResult & { stored?: JsonTarget['stored'] }

@@ -44,12 +44,12 @@ export type RunOutcome = {
 
 export type PoolStats = { chunks: number; reruns: number }
 
-function targetName(t: RunTarget, loaded?: LoadedTarget): string {
+export function targetName(t: RunTarget, loaded?: LoadedTarget): string {
   return loaded?.name ?? t.name ?? t.contract ?? (typeof t.kind === 'string' ? t.kind : kindName(t.kind))
 }
 
 /** Replays every stored failure of a target: a regression stays caught; a fix is reported as "fixed?". */
-async function replayStored(root: string, target: LoadedTarget, options: CampaignOptions): Promise<NonNullable<TargetOutcome['stored']>> {
+export async function replayStored(root: string, target: LoadedTarget, options: CampaignOptions): Promise<NonNullable<TargetOutcome['stored']>> {
   const out: NonNullable<TargetOutcome['stored']> = []
   for (const entry of listFailures(root, target.name)) {
     const rel = path.relative(root, entry.file)
@@ -85,7 +85,7 @@ export async function runOne(root: string, t: RunTarget, options: CampaignOption
 }
 
 /** A stored failure that still reproduces fails its property even if exploration missed it this time. */
-function withStored(res: SuiteResult, stored: NonNullable<TargetOutcome['stored']>): TargetOutcome {
+export function withStored(res: SuiteResult, stored: NonNullable<TargetOutcome['stored']>): TargetOutcome {
   for (const s of stored) {
     if (s.status !== 'reproduced') continue
     const p = res.properties.find((x) => x.id === s.propertyId)
@@ -101,36 +101,40 @@ export async function runTargets(p: RunParams): Promise<RunOutcome> {
   if (inline >= 0) throw new ConfigError({ issues: [{ path: `targets.${inline}.kind`, message: 'with workers, name the kind by its module path (a definition object cannot be sent to a worker process)' }] })
   const results: (TargetOutcome | undefined)[] = pool ? await runPooled(p, pool) : await runInProcess(p)
   const done = results.filter((r): r is TargetOutcome => r !== undefined)
+  const stored = p.store !== false ? await storeFailures(p, results) : { newFailureFiles: [], reproducerFiles: [] }
+  return { results: done, ...stored, ...(pool ? { pool } : {}) }
+}
+
+/** Writes each counterexample of `results` (aligned with `p.targets`) to the store, with its reproducers. */
+export async function storeFailures(p: Pick<RunParams, 'root' | 'targets' | 'options'>, results: readonly (TargetOutcome | undefined)[]): Promise<{ newFailureFiles: string[]; reproducerFiles: string[] }> {
   const newFailureFiles: string[] = []
   const reproducerFiles: string[] = []
-  if (p.store !== false) {
-    for (const [i, r] of results.entries()) {
-      if (!r) continue
-      const t = p.targets[i]
-      for (const prop of r.properties) {
-        if (!prop.counterexample) continue
-        const merged = { ...p.options, ...(t.options ?? {}) }
-        const f: StoredFailure = toStoredFailure({
-          target: r.target,
-          kind: r.kind as Kind,
-          ...(typeof t.kind === 'string' && isKindPath(t.kind) ? { kindModule: relativeToRoot(p.root, path.resolve(t.root ?? p.root, t.kind)) } : {}),
-          cx: prop.counterexample,
-          bytecodeHash: r.bytecodeHash,
-          compilerVersion: r.compilerVersion,
-          options: {
-            depth: merged.depth ?? 25,
-            actors: merged.actors ?? 3,
-            decimals: merged.decimals ?? 18,
-            checkInterval: merged.checkInterval ?? 8,
-          },
-        })
-        const file = saveFailure(p.root, f)
-        newFailureFiles.push(file)
-        reproducerFiles.push(...(await writeReproducers(p.root, file, f, t)))
-      }
+  for (const [i, r] of results.entries()) {
+    if (!r) continue
+    const t = p.targets[i]
+    for (const prop of r.properties) {
+      if (!prop.counterexample) continue
+      const merged = { ...p.options, ...(t.options ?? {}) }
+      const f: StoredFailure = toStoredFailure({
+        target: r.target,
+        kind: r.kind as Kind,
+        ...(typeof t.kind === 'string' && isKindPath(t.kind) ? { kindModule: relativeToRoot(p.root, path.resolve(t.root ?? p.root, t.kind)) } : {}),
+        cx: prop.counterexample,
+        bytecodeHash: r.bytecodeHash,
+        compilerVersion: r.compilerVersion,
+        options: {
+          depth: merged.depth ?? 25,
+          actors: merged.actors ?? 3,
+          decimals: merged.decimals ?? 18,
+          checkInterval: merged.checkInterval ?? 8,
+        },
+      })
+      const file = saveFailure(p.root, f)
+      newFailureFiles.push(file)
+      reproducerFiles.push(...(await writeReproducers(p.root, file, f, t)))
     }
   }
-  return { results: done, newFailureFiles, reproducerFiles, ...(pool ? { pool } : {}) }
+  return { newFailureFiles, reproducerFiles }
 }
 
 function progressOptions(p: RunParams, t: RunTarget): CampaignOptions['onRun'] {

@@ -1,15 +1,24 @@
 /**
- * Sharding for CI matrices: the work is the list of (target, property) units, dealt round-robin
- * to shards in a fixed order, so every shard's share is the same on every machine. Shard reports
- * merge back into one with `vaultcheck merge`.
+ * Sharding for CI matrices: shards split the exploration, not the property list. A campaign is
+ * cut into chunks of CHUNK_RUNS runs (the cut depends on the run budget only); shard i of n runs
+ * chunks i-1, i-1+n, i-1+2n... of every target, and its report carries those chunks' outcomes.
+ * `vaultcheck merge` commits the chunks of all shards in order, as one process would, so the
+ * merged report is the one a single process with the same seed and budget gives.
+ *
+ * A chunk's outcome depends on the properties still enabled when it starts, known for sure only
+ * once every earlier chunk is committed. A shard guesses from its own earlier chunks; when a
+ * guess was wrong (another shard found a failure earlier), merge runs that chunk again itself,
+ * as the worker pool does, and says how many it re-ran.
  */
-import { propertiesOf } from '../properties/registry.ts'
+import path from 'node:path'
+import { ChunkLedger, chunkPlan, mergeChunks, resolveOptions, selectProperties, type CampaignOptions, type ChunkOutcome } from '../engine/campaign.ts'
+import { loadTarget } from '../engine/target.ts'
 import { ConfigError } from '../evm/errors.ts'
-import { resolveKind } from '../engine/kinds.ts'
+import { VERSION } from '../evm/version.ts'
 import { driverFor } from '../properties/drivers.ts'
-import type { JsonReport, JsonTarget } from '../report/reporters.ts'
-import { failedTarget } from '../report/reporters.ts'
-import type { RunTarget } from './run.ts'
+import { ChunkRunner } from './chunk-runner.ts'
+import { replayStored, withStored, type RunParams, type RunTarget } from './run.ts'
+import type { TargetOutcome } from '../report/reporters.ts'
 
 export function parseShard(s: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(s)
@@ -21,70 +30,191 @@ export function parseShard(s: string): { index: number; count: number } {
   return { index, count }
 }
 
-export async function shardTargets(targets: readonly RunTarget[], shard?: string): Promise<{ targets: RunTarget[]; shard?: string }> {
-  if (!shard) return { targets: [...targets] }
-  const { index, count } = parseShard(shard)
-  const out: RunTarget[] = []
-  let unit = 0
-  for (const t of targets) {
-    const selected = t.options?.properties
-    // Shards name properties exactly, which would switch opt-in ones on: leave those out unless enabled.
-    const ids = driverFor(await resolveKind(t.kind, t.root)).properties
-      .filter((p) => !p.optIn || t.options?.optIn?.includes(p.id) || selected?.includes(p.id))
-      .map((p) => p.id)
-      .filter((id) => !selected || selected.includes(id))
-    const mine = ids.filter(() => unit++ % count === index - 1)
-    if (mine.length > 0) out.push({ ...t, options: { ...(t.options ?? {}), properties: mine } })
-  }
-  return { targets: out, shard }
+/** What a shard report carries for merge: per target, the chunks this shard ran. */
+export type ShardData = {
+  version: string
+  index: number
+  count: number
+  targets: ShardTarget[]
 }
 
-/** Merges shard reports: properties of the same target are gathered; counts add up. */
-export function mergeReports(reports: readonly JsonReport[]): JsonReport {
-  const byTarget = new Map<string, JsonTarget>()
-  for (const r of reports) {
-    for (const t of r.targets) {
-      const key = `${t.name}|${t.kind}|${t.bytecodeHash}`
-      const prev = byTarget.get(key)
-      if (!prev) {
-        byTarget.set(key, { ...t, properties: [...t.properties], stored: t.stored ? [...t.stored] : undefined, ...(t.functions ? { functions: t.functions.map((f) => ({ ...f })) } : {}) })
-        continue
-      }
-      prev.runs += t.runs
-      prev.actions += t.actions
-      prev.reverted += t.reverted
-      prev.noops += t.noops
-      prev.underwaterLiquidations += t.underwaterLiquidations
-      prev.durationMs = Math.max(prev.durationMs, t.durationMs)
-      for (const p of t.properties) {
-        const i = prev.properties.findIndex((x) => x.id === p.id)
-        if (i < 0) prev.properties.push(p)
-        else if (prev.properties[i].status === 'skipped' && p.status !== 'skipped') prev.properties[i] = p
-      }
-      for (const f of t.functions ?? []) {
-        const mine = (prev.functions ??= []).find((x) => x.function === f.function)
-        if (!mine) prev.functions.push({ ...f })
-        else {
-          mine.calls += f.calls
-          mine.reverts += f.reverts
-          mine.changed += f.changed
-        }
-      }
-      if (t.stored) prev.stored = [...(prev.stored ?? []), ...t.stored]
-      if (t.vacuous) prev.vacuous = t.vacuous
-    }
-  }
-  const targets = [...byTarget.values()].map((t) => {
-    const order = propertiesOf(t.kind).map((p) => p.id)
-    return { ...t, properties: [...t.properties].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id)) }
-  })
-  const interrupted = reports.some((r) => r.status === 'interrupted')
-  return {
-    format: 1,
-    tool: 'vaultcheck',
-    status: targets.some(failedTarget) ? 'failed' : interrupted ? 'interrupted' : 'passed',
-    seed: reports[0]?.seed ?? 1,
-    durationMs: Math.max(0, ...reports.map((r) => r.durationMs)),
-    targets,
-  }
+export type ShardTarget = {
+  name: string
+  kind: string
+  bytecodeHash: string
+  compilerVersion: string
+  /** The target as the run named it, its root relative to the run's root: merge re-runs chunks from it. */
+  spec: RunTarget
+  /** The budget and selection every shard must share. */
+  budget: Record<string, unknown>
+  /** Chunks in the campaign (all shards together). */
+  plan: number
+  enabled: string[]
+  skipped: { id: string; reason: string }[]
+  chunks: ChunkOutcome[]
+  /** Whether this shard ran out of time (or was interrupted) before its last chunk. */
+  cut?: string
+  /** Stored failures replayed before exploring (shard 1 only: one replay is enough). */
+  stored?: NonNullable<TargetOutcome['stored']>
+  durationMs: number
 }
+
+/** The options that decide what a campaign explores: shards that differ in any cannot be merged. */
+function budgetOf(options: CampaignOptions): Record<string, unknown> {
+  const o = resolveOptions(options)
+  return { runs: o.runs, depth: o.depth, seed: o.seed, checkInterval: o.checkInterval, actors: o.actors, decimals: o.decimals, properties: options.properties ?? null, optIn: options.optIn ?? null, skip: options.skip ?? null, knobs: options.knobs ?? null, stopOnFirstFailure: options.stopOnFirstFailure ?? false, evmVersion: o.evmVersion ?? null }
+}
+
+function plainOptions(p: RunParams, t: RunTarget): CampaignOptions {
+  const { signal: _s, onRun: _r, onFailure: _f, ...options } = { ...p.options, ...(t.options ?? {}) } as CampaignOptions
+  return options
+}
+
+/** Runs this shard's chunks of every target; returns what the report shows and what merge needs. */
+export async function runShard(p: RunParams, shard: { index: number; count: number }): Promise<{ results: TargetOutcome[]; data: ShardData }> {
+  const runner = new ChunkRunner()
+  const results: TargetOutcome[] = []
+  const data: ShardData = { version: VERSION, index: shard.index, count: shard.count, targets: [] }
+  for (const [ti, spec] of p.targets.entries()) {
+    if (typeof spec.kind !== 'string') throw new ConfigError({ issues: [{ path: `targets.${ti}.kind`, message: 'with --shard, name the kind by its module path (merge loads it again)' }] })
+    if (p.options.signal?.aborted) break
+    const loaded = await loadTarget(spec)
+    const options = plainOptions(p, spec)
+    const started = Date.now()
+    const stored = shard.index === 1 ? await replayStored(p.root, loaded, options) : []
+    const { enabled: defs, skipped } = selectProperties(loaded.kind, driverFor(loaded).properties, options)
+    const plan = chunkPlan(resolveOptions(options).runs)
+    // The guess: failures this shard found in its own earlier chunks stay off.
+    const live = new Set(defs.map((d) => d.id))
+    const chunks: ChunkOutcome[] = []
+    let cut: string | undefined
+    for (let index = shard.index - 1; index < plan.length && live.size > 0; index += shard.count) {
+      if (p.options.signal?.aborted) {
+        cut = 'interrupted'
+        break
+      }
+      const outcome = await runner.run({ root: p.root, target: spec, options, index, enabled: [...live].sort(), started }, p.options.signal, () => {})
+      chunks.push(outcome)
+      for (const f of outcome.failures) live.delete(f.counterexample.propertyId)
+      if (outcome.interrupted) {
+        cut = p.options.signal?.aborted ? 'interrupted' : 'time limit reached'
+        break
+      }
+      if (options.stopOnFirstFailure && outcome.failures.length > 0) break
+    }
+    const durationMs = Date.now() - started
+    // What this shard alone covered, for its own report (the merged report is the real one).
+    const res = mergeChunks(loaded, driverFor(loaded).properties, defs, skipped, chunks, { durationMs, ...(cut ? { interrupted: cut } : {}) })
+    const outcome = withStored({ ...res, compilerVersion: loaded.compilerVersion, bytecodeHash: loaded.bytecodeHash }, stored)
+    results.push(outcome)
+    p.onTargetDone?.(outcome)
+    data.targets.push({
+      name: loaded.name,
+      kind: loaded.kind,
+      bytecodeHash: loaded.bytecodeHash,
+      compilerVersion: loaded.compilerVersion,
+      spec: { ...spec, root: path.relative(p.root, path.resolve(p.root, spec.root ?? p.root)) || '.' },
+      budget: budgetOf(options),
+      plan: plan.length,
+      enabled: defs.map((d) => d.id),
+      skipped: skipped.map((s) => ({ id: s.def.id, reason: s.reason })),
+      chunks,
+      ...(cut ? { cut } : {}),
+      ...(shard.index === 1 ? { stored } : {}),
+      durationMs,
+    })
+  }
+  return { results, data }
+}
+
+/** One shard report as merge reads it: its file (for messages) and its shard data. */
+export type ShardInput = { file: string; seed: number; shard?: ShardData }
+
+/**
+ * Merges shard reports into the campaign one process would have run: chunks committed in order,
+ * wrong guesses run again here. Mismatched inputs (different seeds, budgets, bytecode, versions or
+ * shard counts, a missing or repeated shard) are refused, naming the files.
+ */
+export async function mergeShards(inputs: readonly ShardInput[], root: string): Promise<{ results: TargetOutcome[]; targets: RunTarget[]; reran: number; cut: { shard: string; target: string; reason: string; chunks: number }[] }> {
+  const fail = (message: string, files: readonly string[]) => new ConfigError({ issues: [{ path: files.join(', '), message }] })
+  if (inputs.length === 0) throw fail('no reports to merge', [])
+  const missingData = inputs.filter((r) => !r.shard)
+  if (missingData.length) throw fail('not a shard report (written by `vaultcheck run --shard i/n --reporter json`)', missingData.map((r) => r.file))
+  const shards = inputs as (ShardInput & { shard: ShardData })[]
+  const count = shards[0].shard.count
+  const other = shards.filter((r) => r.shard.count !== count)
+  if (other.length) throw fail(`shard counts differ: ${shards.map((r) => `${r.file}: ${r.shard.index}/${r.shard.count}`).join(', ')}`, other.map((r) => r.file))
+  const versions = new Set(shards.map((r) => r.shard.version))
+  if (versions.size > 1) throw fail(`written by different vaultcheck versions: ${shards.map((r) => `${r.file}: ${r.shard.version}`).join(', ')}`, shards.map((r) => r.file))
+  const seeds = new Set(shards.map((r) => r.seed))
+  if (seeds.size > 1) throw fail(`seeds differ: ${shards.map((r) => `${r.file}: ${r.seed}`).join(', ')}`, shards.map((r) => r.file))
+  for (let i = 1; i <= count; i++) {
+    const these = shards.filter((r) => r.shard.index === i)
+    if (these.length === 0) throw fail(`shard ${i}/${count} is missing`, shards.map((r) => r.file))
+    if (these.length > 1) throw fail(`shard ${i}/${count} is given more than once`, these.map((r) => r.file))
+  }
+  const ordered = [...shards].sort((a, b) => a.shard.index - b.shard.index)
+  const names = ordered[0].shard.targets.map((t) => t.name)
+  for (const r of ordered) {
+    if (r.shard.targets.map((t) => t.name).join('\n') !== names.join('\n')) throw fail(`the shards ran different targets: ${ordered.map((x) => `${x.file}: ${x.shard.targets.map((t) => t.name).join(', ') || '(none)'}`).join('; ')}`, [ordered[0].file, r.file])
+  }
+
+  const runner = new ChunkRunner()
+  const results: TargetOutcome[] = []
+  const targets: RunTarget[] = []
+  const cut: { shard: string; target: string; reason: string; chunks: number }[] = []
+  let reran = 0
+  for (const [ti, name] of names.entries()) {
+    const parts = ordered.map((r) => ({ file: r.file, t: r.shard.targets[ti], shard: `${r.shard.index}/${count}` }))
+    const first = parts[0].t
+    for (const x of parts) {
+      if (x.t.bytecodeHash !== first.bytecodeHash) throw fail(`${name}: bytecode differs (${parts.map((y) => `${y.file}: ${y.t.bytecodeHash}`).join(', ')})`, [parts[0].file, x.file])
+      if (JSON.stringify(x.t.budget) !== JSON.stringify(first.budget)) throw fail(`${name}: budgets or options differ (${JSON.stringify(first.budget)} vs ${JSON.stringify(x.t.budget)})`, [parts[0].file, x.file])
+      if (x.t.cut) cut.push({ shard: x.shard, target: name, reason: x.t.cut, chunks: x.t.chunks.length })
+    }
+    const spec: RunTarget = { ...first.spec, root: path.resolve(root, first.spec.root ?? '.') }
+    targets.push(spec)
+    const byIndex = new Map<number, ChunkOutcome>()
+    for (const x of parts) for (const c of x.t.chunks) byIndex.set(c.index, c)
+    const options = (first.spec.options ?? {}) as CampaignOptions
+    const campaign: CampaignOptions = { ...budgetToOptions(first.budget), ...options }
+    const ledger = new ChunkLedger(Array.from({ length: first.plan }, (_, i) => i), first.enabled, campaign.stopOnFirstFailure)
+    let loaded: Awaited<ReturnType<typeof loadTarget>> | undefined
+    while (!ledger.done) {
+      const index = ledger.outcomes.length
+      const got = byIndex.get(index)
+      // A shard cut short never ran this chunk: the merged campaign ends here, as a timed-out one would.
+      if (!got) break
+      if (ledger.commit(got)) continue
+      reran++
+      const again = await runner.run({ root, target: spec, options: campaign, index, enabled: ledger.enabled, started: Date.now() }, undefined, () => {})
+      if (!ledger.commit(again)) throw new ConfigError({ issues: [{ path: name, message: `chunk ${index} re-ran with a different starting set` }] })
+    }
+    loaded ??= await loadTarget(spec)
+    const { enabled: defs, skipped } = selectProperties(loaded.kind, driverFor(loaded).properties, campaign)
+    const shortOf = ledger.outcomes.length < first.plan && !ledger.done
+    const interrupted = ledger.outcomes.some((c) => c.interrupted) || shortOf ? 'time limit reached' : undefined
+    const res = mergeChunks(loaded, driverFor(loaded).properties, defs, skipped, ledger.outcomes, { durationMs: Math.max(...parts.map((x) => x.t.durationMs)), ...(interrupted ? { interrupted } : {}) })
+    results.push(withStored({ ...res, compilerVersion: loaded.compilerVersion, bytecodeHash: loaded.bytecodeHash }, first.stored ?? []))
+  }
+  return { results, targets, reran, cut }
+}
+
+function budgetToOptions(b: Record<string, unknown>): CampaignOptions {
+  const pick = <T>(k: string) => (b[k] === null || b[k] === undefined ? undefined : (b[k] as T))
+  return {
+    runs: pick('runs'),
+    depth: pick('depth'),
+    seed: pick('seed'),
+    checkInterval: pick('checkInterval'),
+    actors: pick('actors'),
+    decimals: pick('decimals'),
+    properties: pick('properties'),
+    optIn: pick('optIn'),
+    skip: pick('skip'),
+    knobs: pick('knobs'),
+    stopOnFirstFailure: pick('stopOnFirstFailure'),
+    evmVersion: pick('evmVersion'),
+  } as CampaignOptions
+}
+

@@ -217,21 +217,4 @@ describe('vaultcheck run under stress', () => {
     expect(report.targets[0].runs).toBeLessThan(100000)
     expect(fs.readFileSync(stored, 'utf8')).toContain('a user file vaultcheck must not touch')
   }, 120_000)
-
-  test('shards split the work deterministically and merge back into one report', () => {
-    const dir = project()
-    const run = (i: number) => vaultcheck(dir, ['run', '--kind', 'reserve', '--runs', '4', '--no-store', '--shard', `${i}/2`, '--reporter', 'json', '--output', `s${i}.json`])
-    expect(run(1).code).toBe(0)
-    expect(run(2).code).toBe(0)
-    const ids = (f: string) =>
-      JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))
-        .targets[0].properties.filter((p: { status: string }) => p.status !== 'skipped')
-        .map((p: { id: string }) => p.id)
-    expect([...ids('s1.json'), ...ids('s2.json')].sort()).toEqual(['RESERVE-ACCESS-001', 'RESERVE-ACCESS-002', 'RESERVE-BACKING-001', 'RESERVE-BACKING-002', 'RESERVE-DIFF-001', 'RESERVE-DIFF-002', 'RESERVE-EXIT-001', 'RESERVE-VIEW-001'])
-    const merged = vaultcheck(dir, ['merge', 's1.json', 's2.json'])
-    expect(merged.code).toBe(0)
-    const report = JSON.parse(merged.stdout)
-    expect(report.targets).toHaveLength(1)
-    expect(report.targets[0].properties.filter((p: { status: string }) => p.status === 'passed')).toHaveLength(8)
-  }, 120_000)
 })
