@@ -65,10 +65,7 @@ export async function resolveKind(ref: KindRef, root = process.cwd(), option = '
   if (!fs.existsSync(file)) throw new ConfigError({ file: ref, issues: [{ path: option, message: `kind module not found: ${file}` }] })
   let mod: { default?: unknown }
   try {
-    // tsImport compiles a TypeScript module whatever the user's package.json says, as configs are.
-    mod = /\.(c|m)?ts$/.test(file)
-      ? ((await (await import('tsx/esm/api')).tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown })
-      : ((await import(pathToFileURL(file).href)) as { default?: unknown })
+    mod = await importUserModule(file)
   } catch (cause) {
     // Checked by shape: the module's copy of the package is not necessarily this one.
     const issues = (cause as { issues?: unknown }).issues
@@ -81,6 +78,16 @@ export async function resolveKind(ref: KindRef, root = process.cwd(), option = '
   if (!isKindModule(value)) throw new ConfigError({ file: ref, issues: [{ path: 'default', message: 'the default export is not a kind: export default defineKind({...}) or defineAdapter({...})' }] })
   registerKind(file, compile(value, ref))
   return file
+}
+
+/**
+ * A user's module (a config, a kind) by absolute path. tsImport loads TypeScript as ESM whatever
+ * the user's package.json says: a project without "type": "module" would otherwise compile it to
+ * CommonJS and fail.
+ */
+export async function importUserModule(file: string): Promise<{ default?: unknown }> {
+  const url = pathToFileURL(file).href
+  return /\.(c|m)?ts$/.test(file) ? ((await (await import('tsx/esm/api')).tsImport(url, import.meta.url)) as { default?: unknown }) : ((await import(url)) as { default?: unknown })
 }
 
 function compile(m: KindModule, src?: string): KindDriver<unknown> {

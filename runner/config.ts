@@ -4,10 +4,9 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
 import { KINDS } from '../engine/property.ts'
-import { isKindPath } from '../engine/kinds.ts'
+import { importUserModule, isKindPath } from '../engine/kinds.ts'
 import { ConfigError } from '../evm/errors.ts'
 
 const knobValue = z.union([z.string(), z.number(), z.boolean(), z.bigint()])
@@ -118,11 +117,7 @@ export async function loadConfig(file: string): Promise<{ config: z.output<typeo
   if (!fs.existsSync(abs)) throw new ConfigError({ file, issues: [{ path: '(file)', message: 'config file not found' }] })
   let mod: { default?: unknown }
   try {
-    // tsImport loads a TypeScript config as ESM whatever the user's package.json says: a config
-    // in a project without "type": "module" would otherwise be compiled to CommonJS and fail.
-    mod = /\.(c|m)?ts$/.test(abs)
-      ? ((await (await import('tsx/esm/api')).tsImport(pathToFileURL(abs).href, import.meta.url)) as { default?: unknown })
-      : ((await import(pathToFileURL(abs).href)) as { default?: unknown })
+    mod = await importUserModule(abs)
   } catch (cause) {
     throw new ConfigError({ file, issues: [{ path: '(file)', message: `cannot load: ${(cause as Error).message}` }] })
   }

@@ -3,8 +3,8 @@ pragma solidity ^0.8.24;
 
 import {PsmRace, FEE_BPS} from "peers/psm/PsmHandler.sol";
 import {PegStabilityModule, IReserve, PsmStablecoin} from "psm/PegStabilityModule.sol";
-import {PsmMintWrongScale, IReserve as IReserveA, PsmStablecoin as StableA} from "psm/buggy/PsmMintWrongScale.sol";
-import {PsmRedeemFeeTenfold, IReserve as IReserveB, PsmStablecoin as StableB} from "psm/buggy/PsmRedeemFeeTenfold.sol";
+import {PsmMintWrongScale} from "psm/buggy/PsmMintWrongScale.sol";
+import {PsmRedeemFeeTenfold} from "psm/buggy/PsmRedeemFeeTenfold.sol";
 
 contract PsmRaceReference is PsmRace {
     function _deploy(address r, address s) internal override returns (address) {
@@ -14,12 +14,12 @@ contract PsmRaceReference is PsmRace {
 
 contract PsmRaceMintWrongScale is PsmRace {
     function _deploy(address r, address s) internal override returns (address) {
-        return address(new PsmMintWrongScale(IReserveA(r), StableA(s), FEE_BPS));
+        return address(new PsmMintWrongScale(IReserve(r), PsmStablecoin(s), FEE_BPS));
     }
 }
 
 contract PsmRaceRedeemFeeTenfold is PsmRace {
     function _deploy(address r, address s) internal override returns (address) {
-        return address(new PsmRedeemFeeTenfold(IReserveB(r), StableB(s), FEE_BPS));
+        return address(new PsmRedeemFeeTenfold(IReserve(r), PsmStablecoin(s), FEE_BPS));
     }
 }

@@ -1,72 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
-/// The reserve asset as the module sees it (a 6-decimal dollar token: USDC's shape).
-interface IReserve {
-    function transferFrom(address from, address to, uint256 amount) external returns (bool);
-    function transfer(address to, uint256 amount) external returns (bool);
-}
-
-/// An 18-decimal stablecoin that only its minter (the module) can mint and burn.
-contract PsmStablecoin {
-    string public constant name = "PSM Dollar";
-    string public constant symbol = "pUSD";
-    uint8 public constant decimals = 18;
-
-    uint256 public totalSupply;
-    mapping(address => uint256) public balanceOf;
-    mapping(address => mapping(address => uint256)) public allowance;
-    address public immutable owner;
-    address public minter;
-
-    event Transfer(address indexed from, address indexed to, uint256 value);
-    event Approval(address indexed owner, address indexed spender, uint256 value);
-
-    constructor() {
-        owner = msg.sender;
-    }
-
-    function setMinter(address minter_) external {
-        require(msg.sender == owner, "not owner");
-        minter = minter_;
-    }
-
-    function mint(address to, uint256 value) external {
-        require(msg.sender == minter, "not minter");
-        totalSupply += value;
-        balanceOf[to] += value;
-        emit Transfer(address(0), to, value);
-    }
-
-    function burn(address from, uint256 value) external {
-        require(msg.sender == minter, "not minter");
-        balanceOf[from] -= value;
-        totalSupply -= value;
-        emit Transfer(from, address(0), value);
-    }
-
-    function transfer(address to, uint256 value) external returns (bool) {
-        balanceOf[msg.sender] -= value;
-        balanceOf[to] += value;
-        emit Transfer(msg.sender, to, value);
-        return true;
-    }
-
-    function approve(address spender, uint256 value) external returns (bool) {
-        allowance[msg.sender][spender] = value;
-        emit Approval(msg.sender, spender, value);
-        return true;
-    }
-
-    function transferFrom(address from, address to, uint256 value) external returns (bool) {
-        uint256 allowed = allowance[from][msg.sender];
-        if (allowed != type(uint256).max) allowance[from][msg.sender] = allowed - value;
-        balanceOf[from] -= value;
-        balanceOf[to] += value;
-        emit Transfer(from, to, value);
-        return true;
-    }
-}
+import {IReserve, PsmStablecoin} from "../PegStabilityModule.sol";
 
 /// BUG: the redemption fee divides by 1000 instead of 10000, charging ten times the rate.
 /// Trips PSM-FEE-001.
