@@ -134,7 +134,11 @@ describe('a kind from a module, through every command', () => {
       expect(replayed.stdout).toMatch(/alice\.redeem\(\d+\) -> \d+ +\[model: \d+\] +<-- PSM-FEE-001/)
 
       fs.mkdirSync(path.join(dir, 'v2'))
-      fs.writeFileSync(path.join(dir, 'v2', 'PegStabilityModule.sol'), fs.readFileSync(path.join(dir, 'contracts', 'buggy', 'PsmRedeemFeeTenfold.sol'), 'utf8').replace('contract PsmRedeemFeeTenfold', 'contract PegStabilityModule'))
+      // v2: the reference with PsmRedeemFeeTenfold's bug (the redemption fee over 1000, not 10000).
+      const v1 = fs.readFileSync(path.join(dir, 'contracts', 'PegStabilityModule.sol'), 'utf8')
+      const v2 = v1.replace('uint256 fee = (gross * feeBps + BPS - 1) / BPS;', 'uint256 fee = (gross * feeBps + 999) / 1000;')
+      expect(v2).not.toBe(v1)
+      fs.writeFileSync(path.join(dir, 'v2', 'PegStabilityModule.sol'), v2)
       const diff = cli('diff', '--kind', './kind.ts', 'contracts/PegStabilityModule.sol', 'v2/PegStabilityModule.sol', '--contract', 'PegStabilityModule', '--runs', '10', '--no-color')
       expect(diff.status, diff.stderr).toBe(1)
       expect(diff.stdout).toMatch(/psm\.fees: v1 \d+, v2 \d+/)
