@@ -216,24 +216,32 @@ function userCode<T>(src: string | undefined, where: string, body: () => T): T {
 
 const ZERO: Address = '0x0000000000000000000000000000000000000000'
 
-/** Compiles a definition into the driver the engine runs. */
-/** `src` names the module the definition came from, for errors. */
+/** A `Failure` from what an invariant or exit check said: a message alone becomes the actual value. */
+function toFailure(r: false | string | Failure): Failure {
+  return r === false ? { expected: 'the property holds', actual: 'it does not' } : typeof r === 'string' ? { message: r, expected: 'the property holds', actual: r } : r
+}
+
+/** Compiles a definition into the driver the engine runs; `src` names the module it came from, for errors. */
 export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver<S> {
-  const P = def.name.toUpperCase()
-  const actions = Object.entries(def.actions)
+  // Each action's `role.function` split once, with the contract whose events it compares.
+  const actions = Object.entries(def.actions).map(([name, a]) => {
+    const [role, fn] = a.fn.split('.')
+    const events = a.events === undefined ? undefined : Array.isArray(a.events) ? { role, names: a.events as readonly string[] } : (a.events as { role: string; names: readonly string[] })
+    return { name, a, role, fn, events }
+  })
   const properties = kindProperties(def as KindDefinition<unknown>)
   const specified: Record<string, string[]> = {}
-  for (const [, a] of actions) {
-    const [r, f] = a.fn.split('.')
-    ;(specified[r] ??= []).push(f)
+  for (const { role, fn } of actions) (specified[role] ??= []).push(fn)
+
+  /** A contract by role or by address; `where` names the key that referred to it. */
+  const contractAt = (w: World<S>, ref: ContractRef, where: string): { address: Address; abi: Abi } => {
+    const c = w.instance.contracts[ref] ?? Object.values(w.instance.contracts).find((x) => x.address.toLowerCase() === ref.toLowerCase())
+    if (!c) throw new ConfigError({ file: src, issues: [{ path: where, message: `no contract with role or address ${ref} (roles: ${Object.keys(w.instance.contracts).join(', ')})` }] })
+    return c
   }
 
   const contextOf = (w: World<S>): KindContext<S> => {
-    const at = (ref: ContractRef): { address: Address; abi: Abi } => {
-      const c = w.instance.contracts[ref] ?? Object.values(w.instance.contracts).find((x) => x.address.toLowerCase() === ref.toLowerCase())
-      if (!c) throw new ConfigError({ file: src, issues: [{ path: `${def.name}`, message: `no contract with role or address ${ref} (roles: ${Object.keys(w.instance.contracts).join(', ')})` }] })
-      return c
-    }
+    const at = (ref: ContractRef) => contractAt(w, ref, def.name)
     return {
       actors: w.actors,
       deployer: w.deployer,
@@ -245,7 +253,11 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
       call: (ref, fn, args = [], from = w.deployer.address, value) => w.chain.call({ ...at(ref), functionName: fn, args, from, value }),
       read: (ref, fn, args = []) => w.chain.read({ ...at(ref), functionName: fn, args }),
       nameOf: (a) => w.nameOf(a),
-      check: (id, ok, detail) => w.check(id, ok, () => (typeof detail === 'string' ? { message: detail, expected: 'the property holds', actual: detail } : { message: detail.message ?? `${id} broken`, expected: detail.expected, actual: detail.actual })),
+      check: (id, ok, detail) =>
+        w.check(id, ok, () => {
+          const d = toFailure(detail)
+          return { message: d.message ?? `${id} broken`, expected: d.expected, actual: d.actual }
+        }),
     }
   }
   const contexts = new WeakMap<World<S>, KindContext<S>>()
@@ -309,9 +321,8 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
     }
   }
 
-  const actionCommand = (w: World<S>, name: string, a: ActionDef<S>) => {
+  const actionCommand = (w: World<S>, { name, a, role, fn, events }: (typeof actions)[number]) => {
     const argSpecs = Object.entries(a.args)
-    const [roleName, fnName] = a.fn.split('.')
     const record = fc.tuple(...argSpecs.map(([, s]) => argArb(w, s)))
     return record.map((raws) => {
       const recipe = `${name}(${argSpecs.map(([n, s], i) => `${n}: ${describeArg(s, raws[i])}`).join(', ')})`
@@ -328,11 +339,11 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
           caller,
           user: !a.environment,
           predict: (m) => checkedOutcome(src, `actions.${name}.model`, () => a.model(m, resolved)),
-          perform: () => (a.call ? userCall(src, `actions.${name}.call`, () => a.call!(c, resolved)) : c.call(roleName, fnName, rest, caller)),
+          perform: () => (a.call ? userCall(src, `actions.${name}.call`, () => a.call!(c, resolved)) : c.call(role, fn, rest, caller)),
           formatReturn: (v) => render(world, v),
           sameReturn: (model, contract) => a.compareReturn === false || model === undefined || sameValue(model, contract),
           checks: (sc) => runInvariants(sc, name, resolved),
-          ...(a.events ? { events: Array.isArray(a.events) ? { address: c.address(roleName), names: a.events } : { address: c.address((a.events as { role: string }).role), names: (a.events as { names: readonly string[] }).names } } : {}),
+          ...(events ? { events: { address: c.address(events.role), names: events.names } } : {}),
         }
         return spec
       })
@@ -351,8 +362,8 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
       }
       const r = userCode(src, `invariants.${inv.id}`, () => inv.check(view))
       if (r === true || r === undefined) continue
-      const d: Failure = r === false ? { expected: 'the property holds', actual: 'it does not' } : typeof r === 'string' ? { expected: 'the property holds', actual: r } : r
-      sc.world.check(inv.id, false, () => ({ message: d.message ?? (typeof r === 'string' ? `${r} (after ${sc.spec.label})` : `broken by ${sc.spec.label}`), expected: d.expected, actual: d.actual }))
+      const d = toFailure(r)
+      sc.world.check(inv.id, false, () => ({ message: typeof r === 'string' ? `${r} (after ${sc.spec.label})` : (d.message ?? `broken by ${sc.spec.label}`), expected: d.expected, actual: d.actual }))
     }
   }
 
@@ -368,10 +379,9 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
       const contracts: Instance['contracts'] = {}
       for (const [role, address] of Object.entries(roles)) contracts[role] = { address, abi: abiAt(address) }
       // An action on a role that was not deployed, or a function its contract does not have, could never run.
-      const unknown = actions.flatMap(([name, a]) => {
-        const [r, f] = a.fn.split('.')
-        if (!contracts[r]) return [{ path: `actions.${name}.fn`, message: `no contract with role ${r}; deploy returned ${Object.keys(contracts).join(', ')}` }]
-        if (!a.call && !contracts[r].abi.some((x) => x.type === 'function' && x.name === f)) return [{ path: `actions.${name}.fn`, message: `${r} has no function ${f}` }]
+      const unknown = actions.flatMap(({ name, a, role, fn }) => {
+        if (!contracts[role]) return [{ path: `actions.${name}.fn`, message: `no contract with role ${role}; deploy returned ${Object.keys(contracts).join(', ')}` }]
+        if (!a.call && !contracts[role].abi.some((x) => x.type === 'function' && x.name === fn)) return [{ path: `actions.${name}.fn`, message: `${role} has no function ${fn}` }]
         return []
       })
       if (unknown.length) throw new ConfigError({ file: src, issues: unknown })
@@ -385,8 +395,7 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
       return Object.entries(spec).map(([key, r]): ReadSpec => {
         if ('native' in r) return { key, kind: 'native', account: r.native }
         const [ref, functionName, args] = r as readonly [string, string, (readonly unknown[])?]
-        const target = w.instance.contracts[ref] ?? Object.values(w.instance.contracts).find((x) => x.address.toLowerCase() === ref.toLowerCase())
-        if (!target) throw new ConfigError({ file: src, issues: [{ path: `observe.${key}`, message: `no contract with role or address ${ref}` }] })
+        const target = contractAt(w, ref, `observe.${key}`)
         return { key, kind: 'call', address: target.address, abi: target.abi, functionName, args: args ?? [] }
       })
     },
@@ -404,7 +413,7 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
     async exitProbe(w) {
       if (def.exit && w.isEnabled(def.exit.id)) await def.exit.run(ctx(w))
     },
-    commands: (w) => actions.flatMap(([name, a]) => Array.from({ length: Math.max(1, a.weight ?? 1) }, () => actionCommand(w, name, a))),
+    commands: (w) => actions.flatMap((x) => Array.from({ length: Math.max(1, x.a.weight ?? 1) }, () => actionCommand(w, x))),
   }
 }
 
