@@ -84,6 +84,15 @@ export async function runOne(root: string, t: RunTarget, options: CampaignOption
   return withStored(res, stored)
 }
 
+/**
+ * A target's campaign options as plain data: the same options go to a child process (over IPC),
+ * into a shard report, and key each worker's deployed targets. Signal and callbacks stay here.
+ */
+export function plainOptions(p: Pick<RunParams, 'options'>, t: RunTarget): CampaignOptions {
+  const { signal: _signal, onRun: _onRun, onFailure: _onFailure, ...options } = { ...p.options, ...(t.options ?? {}) } as CampaignOptions
+  return options
+}
+
 /** A stored failure that still reproduces fails its property even if exploration missed it this time. */
 export function withStored(res: SuiteResult, stored: NonNullable<TargetOutcome['stored']>): TargetOutcome {
   for (const s of stored) {
@@ -199,9 +208,7 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
   const campaigns: PooledCampaign[] = []
   for (const spec of p.targets) {
     const loaded = await loadTarget(spec)
-    // Plain data only: the same options go to a child process (over IPC) and to this one, and key
-    // each worker's deployed targets. Signal and callbacks are the pool's own.
-    const { signal: _signal, onRun: _onRun, onFailure: _onFailure, ...options } = { ...p.options, ...(spec.options ?? {}) } as CampaignOptions
+    const options = plainOptions(p, spec)
     const stored = await replayStored(p.root, loaded, options)
     const { enabled: defs, skipped } = selectProperties(loaded.kind, driverFor(loaded).properties, options)
     const ledger = new ChunkLedger(chunkPlan(resolveOptions(options).runs), defs.map((d) => d.id), options.stopOnFirstFailure)

@@ -17,7 +17,7 @@ import { ConfigError } from '../evm/errors.ts'
 import { VERSION } from '../evm/version.ts'
 import { driverFor } from '../properties/drivers.ts'
 import { ChunkRunner } from './chunk-runner.ts'
-import { replayStored, withStored, type RunParams, type RunTarget } from './run.ts'
+import { plainOptions, replayStored, withStored, type RunParams, type RunTarget } from './run.ts'
 import type { TargetOutcome } from '../report/reporters.ts'
 
 export function parseShard(s: string): { index: number; count: number } {
@@ -43,12 +43,11 @@ export type ShardTarget = {
   kind: string
   bytecodeHash: string
   compilerVersion: string
-  /** The target as the run named it, its root relative to the run's root: merge re-runs chunks from it. */
+  /**
+   * The target as the run named it, its root relative to the run's root, and its campaign options
+   * (the run's and its own, without the time limit): merge re-runs chunks from it.
+   */
   spec: RunTarget
-  /** The budget and selection every shard must share. */
-  budget: Record<string, unknown>
-  /** Chunks in the campaign (all shards together). */
-  plan: number
   enabled: string[]
   skipped: { id: string; reason: string }[]
   chunks: ChunkOutcome[]
@@ -60,14 +59,9 @@ export type ShardTarget = {
 }
 
 /** The options that decide what a campaign explores: shards that differ in any cannot be merged. */
-function budgetOf(options: CampaignOptions): Record<string, unknown> {
+function budgetOf(options: CampaignOptions): string {
   const o = resolveOptions(options)
-  return { runs: o.runs, depth: o.depth, seed: o.seed, checkInterval: o.checkInterval, actors: o.actors, decimals: o.decimals, properties: options.properties ?? null, optIn: options.optIn ?? null, skip: options.skip ?? null, knobs: options.knobs ?? null, stopOnFirstFailure: options.stopOnFirstFailure ?? false, evmVersion: o.evmVersion ?? null }
-}
-
-function plainOptions(p: RunParams, t: RunTarget): CampaignOptions {
-  const { signal: _s, onRun: _r, onFailure: _f, ...options } = { ...p.options, ...(t.options ?? {}) } as CampaignOptions
-  return options
+  return JSON.stringify({ runs: o.runs, depth: o.depth, seed: o.seed, checkInterval: o.checkInterval, actors: o.actors, decimals: o.decimals, properties: options.properties ?? null, optIn: options.optIn ?? null, skip: options.skip ?? null, knobs: options.knobs ?? null, stopOnFirstFailure: options.stopOnFirstFailure ?? false, evmVersion: o.evmVersion ?? null })
 }
 
 /** Runs this shard's chunks of every target; returns what the report shows and what merge needs. */
@@ -113,9 +107,8 @@ export async function runShard(p: RunParams, shard: { index: number; count: numb
       kind: loaded.kind,
       bytecodeHash: loaded.bytecodeHash,
       compilerVersion: loaded.compilerVersion,
-      spec: { ...spec, root: path.relative(p.root, path.resolve(p.root, spec.root ?? p.root)) || '.' },
-      budget: budgetOf(options),
-      plan: plan.length,
+      // Without the time limit: a chunk merge runs again must run whole, as it would in one process.
+      spec: { ...spec, root: path.relative(p.root, path.resolve(p.root, spec.root ?? p.root)) || '.', options: { ...options, timeLimitMs: undefined } },
       enabled: defs.map((d) => d.id),
       skipped: skipped.map((s) => ({ id: s.def.id, reason: s.reason })),
       chunks,
@@ -169,17 +162,17 @@ export async function mergeShards(inputs: readonly ShardInput[], root: string): 
     const first = parts[0].t
     for (const x of parts) {
       if (x.t.bytecodeHash !== first.bytecodeHash) throw fail(`${name}: bytecode differs (${parts.map((y) => `${y.file}: ${y.t.bytecodeHash}`).join(', ')})`, [parts[0].file, x.file])
-      if (JSON.stringify(x.t.budget) !== JSON.stringify(first.budget)) throw fail(`${name}: budgets or options differ (${JSON.stringify(first.budget)} vs ${JSON.stringify(x.t.budget)})`, [parts[0].file, x.file])
+      const [mine, theirs] = [budgetOf(first.spec.options ?? {}), budgetOf(x.t.spec.options ?? {})]
+      if (mine !== theirs) throw fail(`${name}: budgets or options differ (${mine} vs ${theirs})`, [parts[0].file, x.file])
       if (x.t.cut) cut.push({ shard: x.shard, target: name, reason: x.t.cut, chunks: x.t.chunks.length })
     }
     const spec: RunTarget = { ...first.spec, root: path.resolve(root, first.spec.root ?? '.') }
     targets.push(spec)
     const byIndex = new Map<number, ChunkOutcome>()
     for (const x of parts) for (const c of x.t.chunks) byIndex.set(c.index, c)
-    const options = (first.spec.options ?? {}) as CampaignOptions
-    const campaign: CampaignOptions = { ...budgetToOptions(first.budget), ...options }
-    const ledger = new ChunkLedger(Array.from({ length: first.plan }, (_, i) => i), first.enabled, campaign.stopOnFirstFailure)
-    let loaded: Awaited<ReturnType<typeof loadTarget>> | undefined
+    const campaign: CampaignOptions = first.spec.options ?? {}
+    const plan = chunkPlan(resolveOptions(campaign).runs)
+    const ledger = new ChunkLedger(plan, first.enabled, campaign.stopOnFirstFailure)
     while (!ledger.done) {
       const index = ledger.outcomes.length
       const got = byIndex.get(index)
@@ -190,31 +183,12 @@ export async function mergeShards(inputs: readonly ShardInput[], root: string): 
       const again = await runner.run({ root, target: spec, options: campaign, index, enabled: ledger.enabled, started: Date.now() }, undefined, () => {})
       if (!ledger.commit(again)) throw new ConfigError({ issues: [{ path: name, message: `chunk ${index} re-ran with a different starting set` }] })
     }
-    loaded ??= await loadTarget(spec)
+    const loaded = await loadTarget(spec)
     const { enabled: defs, skipped } = selectProperties(loaded.kind, driverFor(loaded).properties, campaign)
-    const shortOf = ledger.outcomes.length < first.plan && !ledger.done
+    const shortOf = ledger.outcomes.length < plan.length && !ledger.done
     const interrupted = ledger.outcomes.some((c) => c.interrupted) || shortOf ? 'time limit reached' : undefined
     const res = mergeChunks(loaded, driverFor(loaded).properties, defs, skipped, ledger.outcomes, { durationMs: Math.max(...parts.map((x) => x.t.durationMs)), ...(interrupted ? { interrupted } : {}) })
     results.push(withStored({ ...res, compilerVersion: loaded.compilerVersion, bytecodeHash: loaded.bytecodeHash }, first.stored ?? []))
   }
   return { results, targets, reran, cut }
 }
-
-function budgetToOptions(b: Record<string, unknown>): CampaignOptions {
-  const pick = <T>(k: string) => (b[k] === null || b[k] === undefined ? undefined : (b[k] as T))
-  return {
-    runs: pick('runs'),
-    depth: pick('depth'),
-    seed: pick('seed'),
-    checkInterval: pick('checkInterval'),
-    actors: pick('actors'),
-    decimals: pick('decimals'),
-    properties: pick('properties'),
-    optIn: pick('optIn'),
-    skip: pick('skip'),
-    knobs: pick('knobs'),
-    stopOnFirstFailure: pick('stopOnFirstFailure'),
-    evmVersion: pick('evmVersion'),
-  } as CampaignOptions
-}
-

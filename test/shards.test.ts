@@ -91,7 +91,7 @@ describe('shards', () => {
     expect(await issues([a, tweak(b, (d) => (d.count = 3))])).toMatch(/shard counts differ/)
     expect(await issues([a, tweak(b, (d) => (d.version = '0.0.1'))])).toMatch(/different vaultcheck versions/)
     expect(await issues([a, tweak(b, (d) => (d.targets[0].bytecodeHash = 'ffff'))])).toMatch(/^shard-1\.json, shard-2\.json: ReserveVault: bytecode differs/)
-    expect(await issues([a, tweak(b, (d) => (d.targets[0].budget.runs = 40))])).toMatch(/budgets or options differ/)
+    expect(await issues([a, tweak(b, (d) => (d.targets[0].spec.options = { ...d.targets[0].spec.options, runs: 40 }))])).toMatch(/budgets or options differ/)
     expect(await issues([a, { ...b, shard: undefined } as unknown as typeof b])).toMatch(/shard-2\.json: not a shard report/)
     expect(await issues([a, b])).toBe('merged')
   }, 120_000)
@@ -109,6 +109,15 @@ describe('shards', () => {
       const missing = cli('merge', 's1.json')
       expect(missing.status).toBe(2)
       expect(missing.stderr).toMatch(/s1\.json: shard 2\/2 is missing/)
+
+      // Merge stores the merged campaign's failures with the budget the shards ran (a replay needs their depth).
+      const buggy = ['--kind', 'reserve', '--source', path.join(ROOT, 'contracts', 'buggy', 'ReserveFullExitBlocked.sol'), '--contract', 'ReserveFullExitBlocked', '--runs', '20', '--depth', '12']
+      for (const i of [1, 2]) expect(cli('run', ...buggy, '--shard', `${i}/2`, '--reporter', 'json', '--output', `b${i}.json`).status).toBe(1)
+      expect(fs.existsSync(path.join(dir, '.vaultcheck', 'failures'))).toBe(false)
+      expect(cli('merge', 'b1.json', 'b2.json').status).toBe(1)
+      const stored = fs.readdirSync(path.join(dir, '.vaultcheck', 'failures', 'ReserveFullExitBlocked'))
+      expect(stored.length).toBeGreaterThan(0)
+      for (const f of stored) expect(JSON.parse(fs.readFileSync(path.join(dir, '.vaultcheck', 'failures', 'ReserveFullExitBlocked', f), 'utf8')).options.depth).toBe(12)
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }
