@@ -61,6 +61,11 @@ export function amountRecipe(ctx: AmountContext, refCount: number): fc.Arbitrary
   return fc.oneof(...arbs)
 }
 
+/** A recipe that lands on one of the references exactly, or one past either side of it. */
+export function exactRecipe(refCount: number): fc.Arbitrary<AmountRecipe> {
+  return fc.record({ ref: fc.nat({ max: Math.max(0, refCount - 1) }), delta: fc.constantFrom<-1 | 0 | 1>(0, 0, 0, -1, 1) }).map((r): AmountRecipe => ({ t: 'ref', ...r }))
+}
+
 export function resolveAmount(recipe: AmountRecipe, refs: readonly bigint[], dictionary: readonly bigint[]): bigint {
   const clamp = (v: bigint) => (v < 0n ? 0n : v > MAX_UINT256 ? MAX_UINT256 : v)
   switch (recipe.t) {

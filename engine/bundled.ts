@@ -17,6 +17,7 @@ export const REFERENCE_VAULTS: Readonly<Record<Kind, string>> = {
   native: 'NativeVault',
   erc4626: 'TokenizedVault',
   cdp: 'CollateralDebtVault',
+  lending: 'LendingMarket',
 }
 
 function solFiles(dir: string): string[] {

@@ -13,8 +13,8 @@ import type { CallResult } from '../evm/chain.ts'
 import { formatRevert } from '../evm/revert.ts'
 import type { Observation, ReadSpec } from '../evm/observe.ts'
 import type { Outcome } from '../model/outcome.ts'
-import { Action } from './action.ts'
-import { amountRecipe, describeRecipe, fmt, pinnedAmount, type AmountRecipe } from './amounts.ts'
+import { Action, Steps } from './action.ts'
+import { amountRecipe, describeRecipe, exactRecipe, fmt, pinnedAmount, type AmountRecipe } from './amounts.ts'
 import { KIND_BRAND } from './brand.ts'
 import type { PropertyDef, Theme } from './property.ts'
 import type { Account, ActionSpec, Instance, KindDriver, StepContext, World } from './step.ts'
@@ -23,7 +23,7 @@ import type { Account, ActionSpec, Instance, KindDriver, StepContext, World } fr
 export type ArgSpec<S> =
   | { arg: 'actor'; holds?: (s: S, actor: Address, args: Args) => boolean }
   | { arg: 'account' }
-  | { arg: 'amount'; refs: Readonly<Record<string, (s: S, args: Args) => bigint>> }
+  | { arg: 'amount'; refs: Readonly<Record<string, (s: S, args: Args) => bigint>>; exact?: boolean }
   | { arg: 'oneOf'; values: readonly unknown[] }
   | { arg: 'bool' }
 
@@ -39,7 +39,8 @@ export type Args = Record<string, any>
 export const arg = {
   actor: <S>(opts: { holds?: (s: S, actor: Address, args: Args) => boolean } = {}): ArgSpec<S> => ({ arg: 'actor', ...opts }),
   account: <S>(): ArgSpec<S> => ({ arg: 'account' }),
-  amount: <S>(refs: Readonly<Record<string, (s: S, args: Args) => bigint>>): ArgSpec<S> => ({ arg: 'amount', refs }),
+  /** With `{ exact: true }`, always one of the references exactly (or ±1): "all its collateral". */
+  amount: <S>(refs: Readonly<Record<string, (s: S, args: Args) => bigint>>, opts: { exact?: boolean } = {}): ArgSpec<S> => ({ arg: 'amount', refs, ...(opts.exact ? { exact: true } : {}) }),
   oneOf: <S>(...values: readonly unknown[]): ArgSpec<S> => ({ arg: 'oneOf', values }),
   bool: <S>(): ArgSpec<S> => ({ arg: 'bool' }),
 }
@@ -59,6 +60,10 @@ export type KindContext<S> = {
   /** A transaction; `from` defaults to the deployer. Reverts are results, not exceptions. */
   call(contract: ContractRef, fn: string, args?: readonly unknown[], from?: Address, value?: bigint): Promise<CallResult>
   read<T = unknown>(contract: ContractRef, fn: string, args?: readonly unknown[]): Promise<T>
+  /** The chain's block timestamp (seconds). */
+  readonly timestamp: bigint
+  /** Moves the chain's clock forward: time passing, for interest and deadlines. */
+  warp(seconds: bigint): void
   /** An account's name (`alice`, `vault`, a role), for messages. */
   nameOf(address: string): string
   /** Fails property `id` unless `ok` (a disabled property is not checked). */
@@ -111,6 +116,8 @@ export type ActionDef<S> = {
 export type InvariantView<S> = {
   /** The model after the step (what the contract should now hold). */
   model: S
+  /** The model before the step. */
+  preModel: S
   pre: Observation
   post: Observation
   action: { name: string; args: Args | undefined; caller: Address; ok: boolean; returns: unknown }
@@ -142,6 +149,14 @@ export type KindDefinition<S> = {
   /** The model with observed values written over it (after calls outside the specification); default: unchanged. */
   sync?: (s: S, obs: Observation, c: KindContext<S>) => S
   actions: Readonly<Record<string, ActionDef<S>>>
+  /**
+   * Commands made of several actions in a row (`{ steps: ['supplyCollateral', 'borrow'] }`), each
+   * step generated as the action alone would be and checked as a step of its own: they reach
+   * states a random order seldom does. Arguments named in `same` take the value the first step
+   * that has them resolved; an entry may list several names of one value (`['onBehalf', 'borrower']`).
+   * Shrinking can drop single steps of them.
+   */
+  sequences?: Readonly<Record<string, { steps: readonly string[]; same?: readonly (string | readonly string[])[]; weight?: number }>>
   invariants?: readonly InvariantDef<S>[]
   /** A check run every checkInterval steps and after every run, in a snapshot that is reverted. */
   exit?: { id: string; run: (c: KindContext<S>) => Promise<void> }
@@ -178,6 +193,10 @@ function kindIssues<S>(def: KindDefinition<S>): { path: string; message: string 
   if (def.exit && !known(def.exit.id)) out.push({ path: 'exit.id', message: `${def.exit.id} is not among the kind's properties` })
   const actions = Object.entries(def.actions ?? {})
   if (actions.length === 0) out.push({ path: 'actions', message: 'at least one action' })
+  for (const [name, q] of Object.entries(def.sequences ?? {})) {
+    if (!Array.isArray(q?.steps) || q.steps.length === 0) out.push({ path: `sequences.${name}.steps`, message: 'a list of action names' })
+    else for (const [i, st] of q.steps.entries()) if (!def.actions?.[st]) out.push({ path: `sequences.${name}.steps.${i}`, message: `no action ${JSON.stringify(st)}` })
+  }
   for (const [name, a] of actions) {
     if (typeof a.model !== 'function') out.push({ path: `actions.${name}.model`, message: 'a function is required' })
     if (typeof a.fn !== 'string' || !/^[^.]+\.[^.]+$/.test(a.fn)) out.push({ path: `actions.${name}.fn`, message: `"role.function", got ${JSON.stringify(a.fn)}` })
@@ -252,6 +271,10 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
       address: (ref) => at(ref).address,
       call: (ref, fn, args = [], from = w.deployer.address, value) => w.chain.call({ ...at(ref), functionName: fn, args, from, value }),
       read: (ref, fn, args = []) => w.chain.read({ ...at(ref), functionName: fn, args }),
+      get timestamp() {
+        return w.chain.timestamp
+      },
+      warp: (seconds) => w.chain.setTimestamp(w.chain.timestamp + seconds),
       nameOf: (a) => w.nameOf(a),
       check: (id, ok, detail) =>
         w.check(id, ok, () => {
@@ -267,7 +290,8 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
     return c
   }
 
-  const render = (w: World<S>, v: unknown): string => (typeof v === 'bigint' ? fmt(v) : typeof v === 'string' && /^0x[0-9a-fA-F]{40}$/.test(v) ? w.nameOf(v) : String(v))
+  const render = (w: World<S>, v: unknown): string =>
+    v === undefined ? 'ok' : Array.isArray(v) ? `(${v.map((x) => render(w, x)).join(', ')})` : typeof v === 'bigint' ? fmt(v) : typeof v === 'string' && /^0x[0-9a-fA-F]{40}$/.test(v) ? w.nameOf(v) : String(v)
 
   const argArb = (w: World<S>, spec: ArgSpec<S>): fc.Arbitrary<unknown> => {
     switch (spec.arg) {
@@ -276,7 +300,7 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
       case 'account':
         return fc.oneof({ weight: 8, arbitrary: fc.nat({ max: 63 }) }, { weight: 1, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.constant(-2) })
       case 'amount':
-        return amountRecipe({ dictionary: w.options.dictionary, decimals: w.instance.decimals }, Object.keys(spec.refs).length)
+        return spec.exact ? exactRecipe(Object.keys(spec.refs).length) : amountRecipe({ dictionary: w.options.dictionary, decimals: w.instance.decimals }, Object.keys(spec.refs).length)
       case 'oneOf':
         return fc.nat({ max: Math.max(0, spec.values.length - 1) })
       case 'bool':
@@ -302,9 +326,10 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
     switch (spec.arg) {
       case 'actor': {
         const i = raw as number
-        if (spec.holds && i % 2 === 0) {
+        // Three picks in four from the actors `holds` prefers: most spending actions should mean something.
+        if (spec.holds && i % 4 !== 3) {
           const holders = w.actors.filter((a) => userCode(src, where, () => spec.holds!(w.model, a.address, so)))
-          if (holders.length) return holders[(i >> 1) % holders.length].address
+          if (holders.length) return holders[(i >> 2) % holders.length].address
         }
         return actorAt(i)
       }
@@ -321,14 +346,22 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
     }
   }
 
-  const actionCommand = (w: World<S>, { name, a, role, fn, events }: (typeof actions)[number]) => {
+  /** An action's generated arguments: the recipe that prints them, and the step they build against the live world. */
+  const actionRecipe = (w: World<S>, { name, a, role, fn, events }: (typeof actions)[number]) => {
     const argSpecs = Object.entries(a.args)
     const record = fc.tuple(...argSpecs.map(([, s]) => argArb(w, s)))
     return record.map((raws) => {
       const recipe = `${name}(${argSpecs.map(([n, s], i) => `${n}: ${describeArg(s, raws[i])}`).join(', ')})`
-      return new Action<S>(recipe, (world) => {
+      /** In a sequence, `carry` holds the `same` arguments earlier steps resolved: they are taken as they are, and the first resolution of one is kept. */
+      const build = (world: World<S>, carry?: { args: Args; same: readonly (string | readonly string[])[] }): ActionSpec<S> => {
         const resolved: Args = {}
-        argSpecs.forEach(([n, s], i) => (resolved[n] = resolveArg(world, s, raws[i], resolved, `actions.${name}.args.${n}`)))
+        argSpecs.forEach(([n, s], i) => {
+          // A `same` entry is one name, or several names of one value (onBehalf, borrower): keyed by its first.
+          const group = carry?.same.find((g) => (typeof g === 'string' ? g === n : g.includes(n)))
+          const key = group === undefined ? undefined : typeof group === 'string' ? group : group[0]
+          resolved[n] = key !== undefined && key in carry!.args ? carry!.args[key] : resolveArg(world, s, raws[i], resolved, `actions.${name}.args.${n}`)
+          if (key !== undefined) carry!.args[key] = resolved[n]
+        })
         const caller: Address = resolved.caller ?? world.deployer.address
         const rest = argSpecs.filter(([n]) => n !== 'caller').map(([n]) => resolved[n])
         const label = `${world.nameOf(caller)}.${name}(${rest.map((v) => render(world, v)).join(', ')})`
@@ -346,15 +379,26 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
           ...(events ? { events: { address: c.address(events.role), names: events.names } } : {}),
         }
         return spec
-      })
+      }
+      return { recipe, build }
     })
   }
+  const byName = new Map(actions.map((x) => [x.name, x]))
+  const sequenceCommand = (w: World<S>, q: { steps: readonly string[]; same?: readonly (string | readonly string[])[] }) =>
+    fc.tuple(...q.steps.map((st) => actionRecipe(w, byName.get(st)!))).map((parts) => {
+      const same = q.same ?? []
+      let carry = { args: {} as Args, same }
+      // The first step starts a fresh record: the command runs again in every replay and shrink.
+      const builds = parts.map((p, j) => (world: World<S>) => p.build(world, j === 0 ? (carry = { args: {}, same }) : carry))
+      return new Steps<S>(`${parts.map((p) => p.recipe).join(' then ')}${same.length ? ` (same ${same.map((g) => (typeof g === 'string' ? g : g.join('='))).join(', ')})` : ''}`, builds)
+    })
 
   const runInvariants = (sc: StepContext<S>, name: string, args: Args | undefined) => {
     for (const inv of def.invariants ?? []) {
       if (!sc.world.isEnabled(inv.id)) continue
       const view: InvariantView<S> = {
         model: sc.expected ?? sc.preModel,
+        preModel: sc.preModel,
         pre: sc.pre,
         post: sc.post,
         action: { name, args, caller: sc.spec.caller, ok: sc.result.ok, returns: sc.result.ok ? sc.result.result : undefined },
@@ -413,7 +457,10 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
     async exitProbe(w) {
       if (def.exit && w.isEnabled(def.exit.id)) await def.exit.run(ctx(w))
     },
-    commands: (w) => actions.flatMap((x) => Array.from({ length: Math.max(1, x.a.weight ?? 1) }, () => actionCommand(w, x))),
+    commands: (w) => [
+      ...actions.flatMap((x) => Array.from({ length: Math.max(1, x.a.weight ?? 1) }, () => actionRecipe(w, x).map(({ recipe, build }) => new Action<S>(recipe, build)))),
+      ...Object.values(def.sequences ?? {}).flatMap((q) => Array.from({ length: Math.max(1, q.weight ?? 1) }, () => sequenceCommand(w, q))),
+    ],
   }
 }
 

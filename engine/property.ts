@@ -3,8 +3,8 @@
  * Property IDs start with it in capitals (`PSM-BACKING-001`).
  */
 export type Kind = string
-export type BuiltinKind = 'reserve' | 'native' | 'erc4626' | 'cdp'
-export const KINDS: readonly BuiltinKind[] = ['reserve', 'native', 'erc4626', 'cdp']
+export type BuiltinKind = 'reserve' | 'native' | 'erc4626' | 'cdp' | 'lending'
+export const KINDS: readonly BuiltinKind[] = ['reserve', 'native', 'erc4626', 'cdp', 'lending']
 
 export type Theme = 'backing' | 'redeemability' | 'ratio' | 'rounding' | 'access' | 'differential'
 

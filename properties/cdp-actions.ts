@@ -16,7 +16,7 @@ import { C, type CdpSpec, DEBT, type M, pos, prefer } from './cdp-common.ts'
 import { liquidationChecks } from './cdp-invariants.ts'
 import { describeMove, fallMove, priceMove, priceSpec } from './cdp-moves.ts'
 import { actorIndex, actorOf, amountArb, amountOf, callOn, describeRecipe, erc20Commands, fmt, role, sameBool } from './common.ts'
-import { Steps } from './steps.ts'
+import { Steps } from '../engine/action.ts'
 
 /** The driver's `commands`: every action, weighted (see the end). */
 export function cdpCommands(w: World<M>): fc.Arbitrary<fc.AsyncCommand<World<M>, World<M>>>[] {

@@ -1,4 +1,6 @@
 import type { Kind, PropertyDef } from '../engine/property.ts'
+import { kindProperties, type KindDefinition } from '../engine/define-kind.ts'
+import { lending } from './lending.ts'
 
 const STEP = 'after every step'
 const PROBE = 'exit probe (every checkInterval steps and at the end of every run, in a reverted snapshot)'
@@ -226,6 +228,7 @@ export const PROPERTIES: readonly PropertyDef[] = [
   outsideTheSpecification('erc4626'),
   ...cdp,
   outsideTheSpecification('cdp'),
+  ...kindProperties(lending as KindDefinition<unknown>),
 ]
 
 export function propertiesOf(kind: Kind): PropertyDef[] {
