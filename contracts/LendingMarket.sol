@@ -249,7 +249,7 @@ contract LendingMarket {
         if (msg.sender != onBehalf && !isAuthorized[onBehalf][msg.sender]) revert Unauthorized(onBehalf, msg.sender);
     }
 
-    function _accrue() internal {
+    function _accrue() internal virtual {
         uint256 elapsed = block.timestamp - lastUpdate;
         if (elapsed == 0) return;
         if (borrowRate != 0) {

@@ -219,6 +219,55 @@ export const FIXTURES: readonly Fixture[] = [
     bug: "the vault's own debt token lost mint's minter check: anyone mints debt tokens no position owes",
     trips: ['CDP-ACCESS-002', 'CDP-BACKING-001', 'CDP-EXIT-001'],
   },
+  {
+    contract: 'LendingBorrowChecksOldPosition',
+    kind: 'lending',
+    bug: 'borrow checks health before adding the new debt',
+    // A position without debt is healthy, so the first borrow needs no collateral at all: debt with nothing behind it.
+    trips: ['LENDING-DIFF-001', 'LENDING-RATIO-001', 'LENDING-BADDEBT-001'],
+  },
+  {
+    contract: 'LendingLiquidatesHealthy',
+    kind: 'lending',
+    bug: "liquidate never checks the borrower's health",
+    trips: ['LENDING-DIFF-001', 'LENDING-LIQ-001'],
+  },
+  {
+    contract: 'LendingSeizeRoundsUp',
+    kind: 'lending',
+    bug: 'a liquidation by repaid shares rounds the incentive and the seized collateral up, in the liquidator\'s favour',
+    trips: ['LENDING-DIFF-002', 'LENDING-LIQ-002'],
+  },
+  {
+    contract: 'LendingBadDebtNotSocialized',
+    kind: 'lending',
+    bug: 'a liquidation that exhausts the collateral leaves the rest of the debt on the books',
+    trips: ['LENDING-DIFF-002', 'LENDING-BADDEBT-001'],
+  },
+  {
+    contract: 'LendingOnBehalfUnchecked',
+    kind: 'lending',
+    bug: 'no authorization check on onBehalf (borrow, withdraw, withdrawCollateral)',
+    trips: ['LENDING-DIFF-001', 'LENDING-ACCESS-001'],
+  },
+  {
+    contract: 'LendingWithdrawRoundsDown',
+    kind: 'lending',
+    bug: 'withdrawing assets burns the shares they convert to rounded down',
+    trips: ['LENDING-DIFF-002', 'LENDING-RND-001'],
+  },
+  {
+    contract: 'LendingFullRepayBlocked',
+    kind: 'lending',
+    bug: 'repay rejects repaying every share of the debt (< instead of <=)',
+    trips: ['LENDING-DIFF-001', 'LENDING-EXIT-001'],
+  },
+  {
+    contract: 'LendingCollateralShortPull',
+    kind: 'lending',
+    bug: 'supplyCollateral credits the whole amount but pulls 0.1% less',
+    trips: ['LENDING-DIFF-001', 'LENDING-DIFF-002', 'LENDING-BACKING-002'],
+  },
 ]
 
 export function fixturesOf(kind: Kind): Fixture[] {
