@@ -6,6 +6,7 @@
  */
 import type { Address } from 'viem'
 import type { CallResult, Chain } from '../evm/chain.ts'
+import { pickOutput } from '../evm/observe.ts'
 import { ConfigError } from '../evm/errors.ts'
 import { KIND_BRAND } from './brand.ts'
 import { deployContext, type DeployContext } from './define-kind.ts'
@@ -30,8 +31,12 @@ export type AdapterDefinition = {
   deployVault?: (c: DeployContext, kindArgs: readonly unknown[]) => Promise<Address>
   /** Per function of the kind's interface, how the protocol performs it (`deposit: (c, [assets, receiver], from) => ...`). */
   calls?: Readonly<Record<string, (c: AdapterCallContext, args: readonly unknown[], from: Address, value?: bigint) => Promise<CallResult>>>
-  /** Per view of the kind's interface read on the vault, the protocol's function and arguments. */
-  reads?: Readonly<Record<string, { fn: string; args?: (args: readonly unknown[]) => readonly unknown[] }>>
+  /**
+   * Per view of the kind's interface read on the vault, the protocol's function, its arguments
+   * (given the kind's arguments and the vault's address) and, for a function with several outputs,
+   * the one to observe: `totalSupplyAssets: { fn: 'market', args: (_, vault) => [idOf(vault)], output: 'totalSupplyAssets' }`.
+   */
+  reads?: Readonly<Record<string, { fn: string; args?: (args: readonly unknown[], vault: Address) => readonly unknown[]; output?: string | number }>>
   /** The protocol's functions the adapted calls use: left to the model, not called on their own (ACCESS-002). */
   specified?: readonly string[]
 }
@@ -43,7 +48,7 @@ export function defineAdapter(def: AdapterDefinition): DefinedAdapter {
   if (!(KINDS as readonly string[]).includes(def?.kind)) issues.push({ path: 'kind', message: `one of ${KINDS.join(', ')}, got ${JSON.stringify(def?.kind)}` })
   if (def?.deployVault !== undefined && typeof def.deployVault !== 'function') issues.push({ path: 'deployVault', message: 'a function' })
   for (const [k, f] of Object.entries(def?.calls ?? {})) if (typeof f !== 'function') issues.push({ path: `calls.${k}`, message: 'a function (c, args, from) => c.call(...)' })
-  for (const [k, r] of Object.entries(def?.reads ?? {})) if (typeof r?.fn !== 'string') issues.push({ path: `reads.${k}`, message: '{ fn: "name", args?: (args) => [...] }' })
+  for (const [k, r] of Object.entries(def?.reads ?? {})) if (typeof r?.fn !== 'string') issues.push({ path: `reads.${k}`, message: '{ fn: "name", args?: (args, vault) => [...], output?: "name" }' })
   if (issues.length) throw new ConfigError({ issues })
   return Object.freeze({ ...def, [KIND_BRAND]: 'adapter' as const })
 }
@@ -102,9 +107,11 @@ export function compileAdapter(def: AdapterDefinition, driverOf: (kind: string) 
             throw new ConfigError({ file: src, issues: [{ path: `calls.${c.functionName}`, message: `threw instead of returning the call's result: ${(cause as Error)?.message ?? String(cause)}` }] })
           }
         },
-        read: <T>(r: Parameters<Chain['read']>[0]) => {
+        read: async <T>(r: Parameters<Chain['read']>[0]) => {
           const m = at(r.address, instance.vault) ? reads[r.functionName] : undefined
-          return inner.read<T>(m ? { ...r, functionName: m.fn, args: m.args ? m.args(r.args ?? []) : r.args } : r)
+          if (!m) return inner.read<T>(r)
+          const mapped = { ...r, functionName: m.fn, args: m.args ? m.args(r.args ?? [], instance.vault) : r.args }
+          return pickOutput(await inner.read(mapped), { ...mapped, output: m.output }) as T
         },
       })
     },
@@ -115,7 +122,7 @@ export function compileAdapter(def: AdapterDefinition, driverOf: (kind: string) 
       if (strayReads.length) throw new ConfigError({ file: src, issues: strayReads.map((k) => ({ path: `reads.${k}`, message: `the ${def.kind} kind reads no view ${k} of the vault; it reads ${[...viewed].join(', ')}` })) })
       return own.map((s) => {
         const m = s.kind === 'call' && at(s.address, w.instance.vault) ? reads[s.functionName] : undefined
-        return m && s.kind === 'call' ? { ...s, functionName: m.fn, args: m.args ? m.args(s.args ?? []) : s.args } : s
+        return m && s.kind === 'call' ? { ...s, functionName: m.fn, args: m.args ? m.args(s.args ?? [], w.instance.vault) : s.args, ...(m.output !== undefined ? { output: m.output } : {}) } : s
       })
     },
   }

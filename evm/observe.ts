@@ -7,7 +7,16 @@ import { HarnessError, MalformedReturnError, ReadRevertedError, TargetShapeError
  * (`wRSV.balanceOf(alice)`) so that a mismatch prints as the thing a user would look at.
  */
 export type ReadSpec =
-  | { key: string; kind: 'call'; address: Address; abi: Abi; functionName: string; args?: readonly unknown[] }
+  | {
+      key: string
+      kind: 'call'
+      address: Address
+      abi: Abi
+      functionName: string
+      args?: readonly unknown[]
+      /** For a function with several outputs (Morpho's `market(id)`), the one observed: by name or position. */
+      output?: string | number
+    }
   | { key: string; kind: 'native'; account: Address }
 
 /** A flat snapshot of everything observed: key -> value. */
@@ -19,7 +28,19 @@ type CallSpec = Extract<ReadSpec, { kind: 'call' }>
 function returnsOneWord(spec: CallSpec): boolean {
   const n = spec.args?.length ?? 0
   const fns = spec.abi.filter((x) => x.type === 'function' && x.name === spec.functionName && x.inputs.length === n) as AbiFunction[]
-  return fns.length === 1 && fns[0].outputs.length === 1 && fns[0].outputs[0].type === 'uint256'
+  return spec.output === undefined && fns.length === 1 && fns[0].outputs.length === 1 && fns[0].outputs[0].type === 'uint256'
+}
+
+/** The output a spec names, out of what viem decoded (an array when the function has several). */
+export function pickOutput(value: unknown, spec: { abi: Abi; functionName: string; output?: string | number; args?: readonly unknown[]; key?: string }): unknown {
+  if (spec.output === undefined) return value
+  const n = spec.args?.length ?? 0
+  const fn = spec.abi.find((x) => x.type === 'function' && x.name === spec.functionName && x.inputs.length === n) as AbiFunction | undefined
+  const index = typeof spec.output === 'number' ? spec.output : (fn?.outputs.findIndex((o) => o.name === spec.output) ?? -1)
+  if (!fn || index < 0 || index >= fn.outputs.length) {
+    throw new TargetShapeError(`${spec.functionName}() has no output ${JSON.stringify(spec.output)}${fn ? ` (outputs: ${fn.outputs.map((o, i) => o.name || String(i)).join(', ')})` : ''}`)
+  }
+  return fn.outputs.length === 1 ? value : (value as readonly unknown[])[index]
 }
 
 /**
@@ -100,7 +121,7 @@ export class ObservationPlan {
         if (cause instanceof VaultcheckError) throw cause
         throw new TargetShapeError(`${spec.functionName}() on ${spec.address} returned data that does not decode`, { cause })
       }
-      out[spec.key] = toBigint(value, spec.key)
+      out[spec.key] = toBigint(pickOutput(value, spec), spec.key)
     }
     return out
   }
