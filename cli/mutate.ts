@@ -26,6 +26,7 @@ type MutateFlags = {
   timeout?: number
   operator?: string[]
   mutant?: string[]
+  function?: string[]
   reporter?: string
   output?: string
   minScore?: number
@@ -77,6 +78,7 @@ export async function mutateCommand(flags: MutateFlags): Promise<number> {
       timeoutMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined,
       operators,
       only: flags.mutant,
+      functions: flags.function,
       signal: controller.signal,
       onMutantDone: (m, done, total) => {
         const verdict = m.status === 'killed' ? `killed by ${m.killedBy}` : m.status
@@ -116,6 +118,7 @@ export function registerMutate(program: Command): void {
     .option('--timeout <seconds>', 'per-mutant budget (default 120)', int('--timeout'))
     .option('--operator <name>', `only these operators (repeatable): ${MUTATION_OPERATORS.join(', ')}`, collect)
     .option('--mutant <id>', 'only these mutant ids (repeatable)', collect)
+    .option('--function <name>', 'only mutants inside these functions of the file (repeatable): the code under review', collect)
     .option('--min-score <x>', 'exit 1 when the non-equivalent score (timeouts and errors count as not killed) is below x (0.9 or 90%)', score)
     .option('--reporter <name>', 'pretty | json')
     .option('--output <file>', 'write the report here instead of stdout')

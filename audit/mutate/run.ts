@@ -1,6 +1,6 @@
 /** runMutation: the baseline run, then every mutant through the worker pool, scored. */
 import os from 'node:os'
-import { VaultcheckError } from '../../evm/errors.ts'
+import { ConfigError, VaultcheckError } from '../../evm/errors.ts'
 import { equivalenceOf } from './equivalent.ts'
 import { applyMutant, generateMutants } from './generate.ts'
 import { runMutantJob, type JobOutcome, type MutantJob } from './job.ts'
@@ -20,6 +20,14 @@ export async function runMutation(p: MutateParams): Promise<MutationReport> {
   const timeoutMs = p.timeoutMs ?? DEFAULT_TIMEOUT_MS
   let mutants = generateMutants({ file: src.unit, content: src.content, ast: src.ast, operators: p.operators })
   if (p.only?.length) mutants = mutants.filter((m) => p.only!.includes(m.id))
+  if (p.functions?.length) {
+    // `borrow` or `Morpho.borrow`: a function's name alone matches it in every contract of the file.
+    const matches = (fn: string, f: string) => fn === f || fn.endsWith(`.${f}`)
+    const known = new Set(mutants.map((m) => m.function))
+    const unknown = p.functions.filter((f) => ![...known].some((fn) => matches(fn, f)))
+    if (unknown.length) throw new ConfigError({ file: src.file, issues: unknown.map((f) => ({ path: '--function', message: `no mutants in a function ${f} of ${src.unit} (functions with mutants: ${[...known].sort().join(', ')})` })) })
+    mutants = mutants.filter((m) => p.functions!.some((f) => matches(m.function, f)))
+  }
 
   // The unmutated vault must keep every promise at this budget, or no kill means anything.
   const baseline = await runMutantJob({ ...jobBase(p, src, runs, seed, timeoutMs), id: 'original', content: src.content })

@@ -38,6 +38,8 @@ export type MutateParams = {
   operators?: readonly MutationOperator[]
   /** Only these mutant ids (after generation). */
   only?: readonly string[]
+  /** Only mutants inside these functions (by name; `constructor`, `modifier m`): the code under review. */
+  functions?: readonly string[]
   signal?: AbortSignal
   onMutantDone?: (r: MutantResult, done: number, total: number) => void
 }
