@@ -35,7 +35,7 @@ export function roundValues(decimals: number): bigint[] {
  * The arbitrary for an amount recipe. Weights favour fractions of live references (most actions
  * should be meaningful) while keeping boundaries, round numbers and mined constants in the mix.
  */
-export function amountRecipe(ctx: AmountContext, refCount: number): fc.Arbitrary<AmountRecipe> {
+export function amountRecipe(ctx: AmountContext, refCount: number, opts: { liveOnly?: boolean } = {}): fc.Arbitrary<AmountRecipe> {
   const refIdx = fc.nat({ max: Math.max(0, refCount - 1) })
   // Landing exactly on a reference (a whole balance, the exact max) matters most; ±1 probes its edges.
   const delta = fc.constantFrom<-1 | 0 | 1>(0, 0, -1, 1)
@@ -48,8 +48,10 @@ export function amountRecipe(ctx: AmountContext, refCount: number): fc.Arbitrary
         .map((r): AmountRecipe => ({ t: 'frac', ...r })),
     },
     { weight: 3, arbitrary: fc.record({ ref: refIdx, delta }).map((r): AmountRecipe => ({ t: 'ref', ...r })) },
-    { weight: 2, arbitrary: fc.constantFrom(...constants).map((value): AmountRecipe => ({ t: 'const', value })) },
   ]
+  // Live-only: fractions and exact references, for steps meant to build on each other (a kind's sequences).
+  if (opts.liveOnly) return fc.oneof(...arbs)
+  arbs.push({ weight: 2, arbitrary: fc.constantFrom(...constants).map((value): AmountRecipe => ({ t: 'const', value })) })
   if (ctx.dictionary.length > 0) {
     arbs.push({
       weight: 3,

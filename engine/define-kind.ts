@@ -154,7 +154,8 @@ export type KindDefinition<S> = {
    * step generated as the action alone would be and checked as a step of its own: they reach
    * states a random order seldom does. Arguments named in `same` take the value the first step
    * that has them resolved; an entry may list several names of one value (`['onBehalf', 'borrower']`).
-   * Shrinking can drop single steps of them.
+   * Their amounts are fractions or exact references only (boundaries and constants come from the
+   * single actions). Shrinking can drop single steps of them.
    */
   sequences?: Readonly<Record<string, { steps: readonly string[]; same?: readonly (string | readonly string[])[]; weight?: number }>>
   invariants?: readonly InvariantDef<S>[]
@@ -293,14 +294,15 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
   const render = (w: World<S>, v: unknown): string =>
     v === undefined ? 'ok' : Array.isArray(v) ? `(${v.map((x) => render(w, x)).join(', ')})` : typeof v === 'bigint' ? fmt(v) : typeof v === 'string' && /^0x[0-9a-fA-F]{40}$/.test(v) ? w.nameOf(v) : String(v)
 
-  const argArb = (w: World<S>, spec: ArgSpec<S>): fc.Arbitrary<unknown> => {
+  /** `inSequence`: amounts are fractions or exact references only, so the steps of a sequence build on each other. */
+  const argArb = (w: World<S>, spec: ArgSpec<S>, inSequence = false): fc.Arbitrary<unknown> => {
     switch (spec.arg) {
       case 'actor':
         return fc.nat({ max: 63 })
       case 'account':
         return fc.oneof({ weight: 8, arbitrary: fc.nat({ max: 63 }) }, { weight: 1, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.constant(-2) })
       case 'amount':
-        return spec.exact ? exactRecipe(Object.keys(spec.refs).length) : amountRecipe({ dictionary: w.options.dictionary, decimals: w.instance.decimals }, Object.keys(spec.refs).length)
+        return spec.exact ? exactRecipe(Object.keys(spec.refs).length) : amountRecipe({ dictionary: w.options.dictionary, decimals: w.instance.decimals }, Object.keys(spec.refs).length, { liveOnly: inSequence })
       case 'oneOf':
         return fc.nat({ max: Math.max(0, spec.values.length - 1) })
       case 'bool':
@@ -347,9 +349,9 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
   }
 
   /** An action's generated arguments: the recipe that prints them, and the step they build against the live world. */
-  const actionRecipe = (w: World<S>, { name, a, role, fn, events }: (typeof actions)[number]) => {
+  const actionRecipe = (w: World<S>, { name, a, role, fn, events }: (typeof actions)[number], inSequence = false) => {
     const argSpecs = Object.entries(a.args)
-    const record = fc.tuple(...argSpecs.map(([, s]) => argArb(w, s)))
+    const record = fc.tuple(...argSpecs.map(([, s]) => argArb(w, s, inSequence)))
     return record.map((raws) => {
       const recipe = `${name}(${argSpecs.map(([n, s], i) => `${n}: ${describeArg(s, raws[i])}`).join(', ')})`
       /** In a sequence, `carry` holds the `same` arguments earlier steps resolved: they are taken as they are, and the first resolution of one is kept. */
@@ -385,7 +387,7 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
   }
   const byName = new Map(actions.map((x) => [x.name, x]))
   const sequenceCommand = (w: World<S>, q: { steps: readonly string[]; same?: readonly (string | readonly string[])[] }) =>
-    fc.tuple(...q.steps.map((st) => actionRecipe(w, byName.get(st)!))).map((parts) => {
+    fc.tuple(...q.steps.map((st) => actionRecipe(w, byName.get(st)!, true))).map((parts) => {
       const same = q.same ?? []
       let carry = { args: {} as Args, same }
       // The first step starts a fresh record: the command runs again in every replay and shrink.

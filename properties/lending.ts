@@ -57,7 +57,8 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
     }, true)
   const postTotals = (o: Record<string, bigint>): L.Totals => ({ supplyAssets: o['market.totalSupplyAssets'], supplyShares: o['market.totalSupplyShares'], borrowAssets: o['market.totalBorrowAssets'], borrowShares: o['market.totalBorrowShares'] })
 
-  const mode = arg.oneOf<L.LendingState>('assets', 'assets', 'shares')
+  // Share-denominated calls round, and rounding is what drifts the share price off its first ratio.
+  const mode = arg.oneOf<L.LendingState>('assets', 'shares')
   /** An amount in the mode's unit: assets as given, or the shares they convert to. */
   const inMode = (a: { mode: string }, assets: bigint, shares: bigint) => (a.mode === 'shares' ? shares : assets)
   const split = (a: { mode: string; amount: bigint }) => (a.mode === 'shares' ? [0n, a.amount] : [a.amount, 0n])
@@ -335,10 +336,14 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
 
     // Liquidations need a lender, a borrower near its limit and a price move, in that order.
     sequences: {
+      supplyThenWithdraw: { steps: ['supply', 'withdraw'], same: ['caller', 'onBehalf'], weight: 2 },
       openPosition: { steps: ['supplyCollateral', 'borrow'], same: ['caller', 'onBehalf'], weight: 2 },
       lendAndBorrow: { steps: ['supply', 'supplyCollateral', 'borrow'], weight: 2 },
       moveThenLiquidate: { steps: ['movePrice', 'liquidate'], weight: 2 },
       borrowToLiquidation: { steps: ['supply', 'supplyCollateral', 'borrow', 'setPrice', 'liquidate'], same: [['onBehalf', 'borrower']], weight: 3 },
+      borrowThenWithdrawCollateral: { steps: ['supply', 'supplyCollateral', 'borrow', 'withdrawCollateral'], same: [['onBehalf', 'borrower']], weight: 2 },
+      borrowThenRepay: { steps: ['supply', 'supplyCollateral', 'borrow', 'repay'], same: [['onBehalf', 'borrower']], weight: 2 },
+      donateThenBorrow: { steps: ['donate', 'supplyCollateral', 'borrow'], same: ['caller', 'onBehalf'] },
       borrowToBadDebt: { steps: ['supply', 'supplyCollateral', 'borrow', 'setPrice', 'liquidateAll'], same: [['onBehalf', 'borrower']], weight: 2 },
     },
 

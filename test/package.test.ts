@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const UPGRADEABLE_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '@openzeppelin', 'contracts-upgradeable', 'package.json'), 'utf8')) as { version: string }).version
+const MORPHO_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '@morpho-org', 'morpho-blue', 'package.json'), 'utf8')) as { version: string }).version
+const SOLC_0819 = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'solc-0.8.19', 'package.json'), 'utf8')) as { version: string }).version
 const VITEST_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'vitest', 'package.json'), 'utf8')) as { version: string }).version
 
 function sh(cmd: string, args: string[], cwd: string, timeout = 300_000) {
@@ -39,7 +41,7 @@ describe('the packed tarball, installed into a plain JavaScript project', () => 
     fs.mkdirSync(project)
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }, null, 2))
     // Dependencies come from the npm cache that `npm ci` filled; the registry only when missing.
-    const installed = sh('npm', ['install', '--prefer-offline', '--no-save', '--ignore-scripts', tarball, `vitest@${VITEST_VERSION}`, `@openzeppelin/contracts-upgradeable@${UPGRADEABLE_VERSION}`], project)
+    const installed = sh('npm', ['install', '--prefer-offline', '--no-save', '--ignore-scripts', tarball, `vitest@${VITEST_VERSION}`, `@openzeppelin/contracts-upgradeable@${UPGRADEABLE_VERSION}`, `@morpho-org/morpho-blue@${MORPHO_VERSION}`, `solc-0.8.19@npm:solc@${SOLC_0819}`], project)
     expect(installed.code, installed.out).toBe(0)
 
     fs.mkdirSync(path.join(project, 'contracts', 'buggy'), { recursive: true })
