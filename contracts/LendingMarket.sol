@@ -33,8 +33,16 @@ contract LendingMarket {
     event Repay(address indexed caller, address indexed onBehalf, uint256 assets, uint256 shares);
     event SupplyCollateral(address indexed caller, address indexed onBehalf, uint256 assets);
     event WithdrawCollateral(address indexed caller, address indexed onBehalf, address receiver, uint256 assets);
-    event Liquidate(address indexed caller, address indexed borrower, uint256 repaidAssets, uint256 repaidShares, uint256 seized, uint256 badDebtAssets);
-    event SetAuthorization(address indexed owner, address indexed manager, bool authorized);
+    event Liquidate(
+        address indexed caller,
+        address indexed borrower,
+        uint256 repaidAssets,
+        uint256 repaidShares,
+        uint256 seizedAssets,
+        uint256 badDebtAssets,
+        uint256 badDebtShares
+    );
+    event SetAuthorization(address indexed caller, address indexed authorizer, address indexed authorized, bool newIsAuthorized);
 
     error InconsistentInput();
     error ZeroAddress();
@@ -202,8 +210,8 @@ contract LendingMarket {
         totalBorrowShares -= repaidShares;
         totalBorrowAssets = repaid < totalBorrowAssets ? totalBorrowAssets - repaid : 0;
         collateral[borrower] -= seized;
-        uint256 badDebt = _realizeBadDebt(borrower);
-        emit Liquidate(msg.sender, borrower, repaid, repaidShares, seized, badDebt);
+        (uint256 badDebtAssets, uint256 badDebtShares) = _realizeBadDebt(borrower);
+        emit Liquidate(msg.sender, borrower, repaid, repaidShares, seized, badDebtAssets, badDebtShares);
         collateralToken.safeTransfer(msg.sender, seized);
         loanToken.safeTransferFrom(msg.sender, address(this), repaid);
         return (seized, repaid);
@@ -220,9 +228,9 @@ contract LendingMarket {
 
     /// @dev A position whose collateral is gone can never be repaid by liquidation: its debt is
     ///      taken off what lenders are owed, pro rata through the supply share price.
-    function _realizeBadDebt(address borrower) internal virtual returns (uint256 badDebt) {
-        if (collateral[borrower] != 0) return 0;
-        uint256 shares = borrowShares[borrower];
+    function _realizeBadDebt(address borrower) internal virtual returns (uint256 badDebt, uint256 shares) {
+        if (collateral[borrower] != 0) return (0, 0);
+        shares = borrowShares[borrower];
         badDebt = _mulDivUp(shares, totalBorrowAssets + VIRTUAL_ASSETS, totalBorrowShares + VIRTUAL_SHARES);
         if (badDebt > totalBorrowAssets) badDebt = totalBorrowAssets;
         totalBorrowAssets -= badDebt;
@@ -238,7 +246,7 @@ contract LendingMarket {
     function setAuthorization(address manager, bool authorized) external virtual {
         if (isAuthorized[msg.sender][manager] == authorized) revert AlreadySet();
         isAuthorized[msg.sender][manager] = authorized;
-        emit SetAuthorization(msg.sender, manager, authorized);
+        emit SetAuthorization(msg.sender, msg.sender, manager, authorized);
     }
 
     function accrueInterest() external {

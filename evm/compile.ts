@@ -73,7 +73,8 @@ export type CompileOutput = {
 export const compilerStats = { solcInvocations: 0 }
 
 // Bumped whenever the shape of a cached CompileOutput changes, so old entries stop matching.
-const CACHE_FORMAT = 1
+// 2: contracts from solc < 0.8.20 carry their libraries' events (see withLibraryEvents).
+const CACHE_FORMAT = 2
 
 const DEFAULT_OPTIMIZER: OptimizerSettings = { enabled: true, runs: 200 }
 
@@ -495,6 +496,7 @@ export async function compile(params: CompileParams): Promise<CompileOutput> {
     }
   }
   artifacts.sort((a, b) => (a.fullyQualifiedName < b.fullyQualifiedName ? -1 : 1))
+  withLibraryEvents(artifacts, output.sources ?? {}, version)
 
   const result: CompileOutput = {
     compilerVersion: version,
@@ -524,4 +526,30 @@ export function getArtifact(output: CompileOutput, name: string): Artifact {
     available: matches.map((a) => a.fullyQualifiedName),
     where: 'a single source: several declare it, so use one of the fully qualified names',
   })
+}
+
+/**
+ * Before 0.8.20, solc left events a contract emits from a library (`emit EventsLib.Supply(...)`,
+ * Morpho Blue's style) out of the contract's ABI, so its logs would not decode and no event of it
+ * could be compared. Each contract of such an output gets the events of the output's libraries
+ * it does not declare itself (same signature, same decoding).
+ */
+function withLibraryEvents(artifacts: Artifact[], sources: Record<string, { ast?: unknown }>, version: string): void {
+  const [major, minor, patch] = version.split(/[.+-]/).map(Number)
+  if (!(major === 0 && (minor < 8 || (minor === 8 && patch < 20)))) return
+  const libraries = new Set<string>()
+  for (const [sourceName, src] of Object.entries(sources)) {
+    for (const n of ((src.ast as { nodes?: { nodeType?: string; contractKind?: string; name?: string }[] })?.nodes ?? [])) {
+      if (n.nodeType === 'ContractDefinition' && n.contractKind === 'library') libraries.add(`${sourceName}:${n.name}`)
+    }
+  }
+  const signature = (e: { name?: string; inputs?: readonly { type: string }[] }) => `${e.name}(${(e.inputs ?? []).map((i) => i.type).join(',')})`
+  const events = artifacts.filter((a) => libraries.has(a.fullyQualifiedName)).flatMap((a) => a.abi.filter((x) => x.type === 'event'))
+  if (events.length === 0) return
+  for (const a of artifacts) {
+    if (libraries.has(a.fullyQualifiedName)) continue
+    const own = new Set(a.abi.filter((x) => x.type === 'event').map((x) => signature(x as never)))
+    const added = events.filter((e) => !own.has(signature(e as never)) && (own.add(signature(e as never)), true))
+    if (added.length) a.abi = [...a.abi, ...added]
+  }
 }

@@ -10,7 +10,7 @@
  * Rounding always favours the market: supply shares and withdrawal assets down, borrow shares and
  * repaid assets up. Accounts are keyed by lower-case address.
  */
-import { revert, success, type Outcome } from './outcome.ts'
+import { event, revert, success, type Outcome } from './outcome.ts'
 
 export const WAD = 10n ** 18n
 export const ORACLE_SCALE = 10n ** 36n
@@ -208,7 +208,7 @@ export function supply(s0: LendingState, caller: string, assets: bigint, shares:
     if (!fits(totals)) return revert('overflow')
     const loan = pay(s.loan, caller, s.market, assets)
     if (!loan) return revert('insufficient-balance')
-    return success({ ...s, totals, supplyShares: put(s.supplyShares, onBehalf, supplySharesOf(s, onBehalf) + shares), loan }, [assets, shares] as const)
+    return success({ ...s, totals, supplyShares: put(s.supplyShares, onBehalf, supplySharesOf(s, onBehalf) + shares), loan }, [assets, shares] as const, [event('Supply', { caller, onBehalf, assets, shares })])
   })
 }
 
@@ -228,7 +228,7 @@ export function withdraw(s0: LendingState, caller: string, assets: bigint, share
     if (totals.borrowAssets > totals.supplyAssets) return revert('insufficient-liquidity')
     const loan = pay(s.loan, s.market, receiver, assets)
     if (!loan) return revert('insufficient-balance')
-    return success({ ...s, totals, supplyShares: put(s.supplyShares, onBehalf, supplySharesOf(s, onBehalf) - shares), loan }, [assets, shares] as const)
+    return success({ ...s, totals, supplyShares: put(s.supplyShares, onBehalf, supplySharesOf(s, onBehalf) - shares), loan }, [assets, shares] as const, [event('Withdraw', { caller, onBehalf, receiver, assets, shares })])
   })
 }
 
@@ -249,7 +249,7 @@ export function borrow(s0: LendingState, caller: string, assets: bigint, shares:
     if (totals.borrowAssets > totals.supplyAssets) return revert('insufficient-liquidity')
     const loan = pay(s.loan, s.market, receiver, assets)
     if (!loan) return revert('insufficient-balance')
-    return success({ ...next, loan }, [assets, shares] as const)
+    return success({ ...next, loan }, [assets, shares] as const, [event('Borrow', { caller, onBehalf, receiver, assets, shares })])
   })
 }
 
@@ -267,7 +267,7 @@ export function repay(s0: LendingState, caller: string, assets: bigint, shares: 
     const totals = { ...t, borrowShares: t.borrowShares - shares, borrowAssets: t.borrowAssets > assets ? t.borrowAssets - assets : 0n }
     const loan = pay(s.loan, caller, s.market, assets)
     if (!loan) return revert('insufficient-balance')
-    return success({ ...s, totals, borrowShares: put(s.borrowShares, onBehalf, borrowSharesOf(s, onBehalf) - shares), loan }, [assets, shares] as const)
+    return success({ ...s, totals, borrowShares: put(s.borrowShares, onBehalf, borrowSharesOf(s, onBehalf) - shares), loan }, [assets, shares] as const, [event('Repay', { caller, onBehalf, assets, shares })])
   })
 }
 
@@ -280,7 +280,7 @@ export function supplyCollateral(s: LendingState, caller: string, assets: bigint
     if (c > MAX_128) return revert('overflow')
     const coll = pay(s.coll, caller, s.market, assets)
     if (!coll) return revert('insufficient-balance')
-    return success({ ...s, collateral: put(s.collateral, onBehalf, c), coll }, undefined)
+    return success({ ...s, collateral: put(s.collateral, onBehalf, c), coll }, undefined, [event('SupplyCollateral', { caller, onBehalf, assets })])
   })
 }
 
@@ -296,7 +296,7 @@ export function withdrawCollateral(s0: LendingState, caller: string, assets: big
     if (!healthy(next, onBehalf)) return revert('insufficient-collateral')
     const coll = pay(s.coll, s.market, receiver, assets)
     if (!coll) return revert('insufficient-balance')
-    return success({ ...next, coll }, undefined)
+    return success({ ...next, coll }, undefined, [event('WithdrawCollateral', { caller, onBehalf, receiver, assets })])
   })
 }
 
@@ -322,11 +322,14 @@ export function liquidate(s0: LendingState, caller: string, borrower: string, se
     t = { ...t, borrowShares: t.borrowShares - repaidShares, borrowAssets: t.borrowAssets > repaid ? t.borrowAssets - repaid : 0n }
     const left = collateralOf(s, borrower)
     if (seized > left) return revert('insufficient-collateral')
+    let badDebtAssets = 0n
+    let badDebtShares = 0n
     if (left === seized) {
       // Bad debt: what the exhausted position still owes is taken from what the lenders are owed.
       const owed = toAssetsUp(debt, t.borrowAssets, t.borrowShares)
-      const bad = owed < t.borrowAssets ? owed : t.borrowAssets
-      t = { supplyAssets: t.supplyAssets - bad, supplyShares: t.supplyShares, borrowAssets: t.borrowAssets - bad, borrowShares: t.borrowShares - debt }
+      badDebtAssets = owed < t.borrowAssets ? owed : t.borrowAssets
+      badDebtShares = debt
+      t = { supplyAssets: t.supplyAssets - badDebtAssets, supplyShares: t.supplyShares, borrowAssets: t.borrowAssets - badDebtAssets, borrowShares: t.borrowShares - debt }
       debt = 0n
     }
     const coll = pay(s.coll, s.market, caller, seized)
@@ -336,13 +339,14 @@ export function liquidate(s0: LendingState, caller: string, borrower: string, se
     return success(
       { ...s, totals: t, borrowShares: put(s.borrowShares, borrower, debt), collateral: put(s.collateral, borrower, left - seized), coll, loan },
       [seized, repaid] as const,
+      [event('Liquidate', { caller, borrower, repaidAssets: repaid, repaidShares, seizedAssets: seized, badDebtAssets, badDebtShares })],
     )
   })
 }
 
 export function setAuthorization(s: LendingState, caller: string, manager: string, value: boolean): Outcome<LendingState, undefined> {
   if (isAuthorized(s, caller, manager) === value) return revert('already-set')
-  return success({ ...s, authorized: { ...s.authorized, [`${k(caller)}|${k(manager)}`]: value } }, undefined)
+  return success({ ...s, authorized: { ...s.authorized, [`${k(caller)}|${k(manager)}`]: value } }, undefined, [event('SetAuthorization', { caller, authorizer: caller, authorized: manager, newIsAuthorized: value })])
 }
 
 export function accrueInterest(s: LendingState): Outcome<LendingState, undefined> {

@@ -19,7 +19,7 @@
  * Implementation-defined codes: 'zero-address', 'zero-amount', 'zero-shares', 'zero-assets',
  *  'receiver-is-vault', 'overflow', 'insufficient-allowance' (self-transferFrom, see erc20.ts).
  */
-export type ModelEvent = { name: string; args: Record<string, bigint | string> }
+export type ModelEvent = { name: string; args: Record<string, bigint | string | boolean> }
 export type Success<S, R> = { ok: true; state: S; returns: R; events: ModelEvent[]; mayRevert?: string }
 export type Revert = { ok: false; reason: string; detail?: string }
 export type Outcome<S, R = void> = Success<S, R> | Revert
@@ -39,7 +39,7 @@ export function firstCode(...codes: (string | false | undefined | null)[]): stri
   return undefined
 }
 
-export function event(name: string, args: Record<string, bigint | string>): ModelEvent {
+export function event(name: string, args: Record<string, bigint | string | boolean>): ModelEvent {
   return { name, args }
 }
 

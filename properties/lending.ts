@@ -165,6 +165,7 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
     actions: {
       supply: {
         fn: 'market.supply',
+        events: ['Supply'],
         weight: 3,
         args: {
           caller: arg.actor(),
@@ -177,6 +178,7 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
       },
       withdraw: {
         fn: 'market.withdraw',
+        events: ['Withdraw'],
         weight: 2,
         args: {
           onBehalf: arg.actor({ holds: (s, who) => L.supplySharesOf(s, who) > 0n }),
@@ -193,6 +195,7 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
       },
       supplyCollateral: {
         fn: 'market.supplyCollateral',
+        events: ['SupplyCollateral'],
         weight: 3,
         args: {
           caller: arg.actor(),
@@ -203,6 +206,7 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
       },
       withdrawCollateral: {
         fn: 'market.withdrawCollateral',
+        events: ['WithdrawCollateral'],
         weight: 2,
         args: {
           onBehalf: arg.actor({ holds: (s, who) => L.collateralOf(s, who) > 0n }),
@@ -223,6 +227,7 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
       },
       borrow: {
         fn: 'market.borrow',
+        events: ['Borrow'],
         weight: 4,
         args: {
           onBehalf: arg.actor({ holds: (s, who) => L.collateralOf(s, who) > 0n }),
@@ -244,6 +249,7 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
       },
       repay: {
         fn: 'market.repay',
+        events: ['Repay'],
         weight: 2,
         args: {
           onBehalf: arg.actor({ holds: (s, who) => L.borrowSharesOf(s, who) > 0n }),
@@ -256,6 +262,7 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
       },
       liquidate: {
         fn: 'market.liquidate',
+        events: ['Liquidate'],
         weight: 3,
         args: {
           caller: arg.actor(),
@@ -271,6 +278,7 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
       // Seizing all of a position's collateral is where bad debt is realized.
       liquidateAll: {
         fn: 'market.liquidate',
+        events: ['Liquidate'],
         args: {
           caller: arg.actor(),
           borrower: arg.actor({ holds: (s, who) => L.borrowSharesOf(s, who) > 0n && !L.safely(() => L.healthy(L.accrue(s), who), true) }),
@@ -281,6 +289,7 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
       },
       setAuthorization: {
         fn: 'market.setAuthorization',
+        events: ['SetAuthorization'],
         args: { caller: arg.actor(), manager: arg.actor(), authorized: arg.bool() },
         model: (s, a) => L.setAuthorization(s, a.caller, a.manager, a.authorized),
       },

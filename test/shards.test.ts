@@ -35,7 +35,8 @@ async function sharded(targets: RunTarget[], options: { runs: number; seed: numb
 
 describe('shards', () => {
   test('the bundled suite at 200 runs: 4 shards merged give the report of one process; each shard ran a quarter of the chunks', async () => {
-    const targets = KINDS.map((kind) => ({ kind, contract: REFERENCE_VAULTS[kind] }))
+    // The four hand-written drivers; the lending kind, compiled from defineKind, has its own shorter test below.
+    const targets = KINDS.filter((k) => k !== 'lending').map((kind) => ({ kind, contract: REFERENCE_VAULTS[kind] }))
     const options = { runs: 200, seed: 1 }
     const one = await single(targets, options)
     const { shards, merged } = await sharded(targets, options, 4)
@@ -46,6 +47,14 @@ describe('shards', () => {
     const actions = shards.flatMap((s) => s.targets.flatMap((t) => t.chunks.map((c) => c.stats.actions))).reduce((a, b) => a + b, 0)
     expect(actions).toBe(one.reduce((a, r) => a + r.stats.actions, 0))
   }, 300_000)
+
+  test('a kind compiled from defineKind (lending): 2 shards merge to the single-process report', async () => {
+    const targets = [{ kind: 'lending', contract: REFERENCE_VAULTS.lending }]
+    const options = { runs: 40, seed: 2 }
+    const { merged } = await sharded(targets, options, 2)
+    expect(merged.reran).toBe(0)
+    expect(comparable(merged.results)).toBe(comparable(await single(targets, options)))
+  }, 120_000)
 
   test.each([1, 2, 3])('%i shard(s) of one vault merge to the single-process report', async (n) => {
     const targets = [{ kind: 'reserve', contract: REFERENCE_VAULTS.reserve }]

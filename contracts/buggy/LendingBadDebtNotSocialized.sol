@@ -12,8 +12,8 @@ contract LendingBadDebtNotSocialized is LendingMarket {
         LendingMarket(loan, coll, oracle_, lltv_, rate)
     {}
 
-    function _realizeBadDebt(address) internal pure override returns (uint256) {
+    function _realizeBadDebt(address) internal pure override returns (uint256, uint256) {
         // BUG: the debt of an empty position should be written off against the supply.
-        return 0;
+        return (0, 0);
     }
 }
