@@ -67,8 +67,14 @@ contract LendingMarket {
 
     mapping(address => uint256) public supplyShares;
     mapping(address => uint256) public borrowShares;
-    mapping(address => uint256) public collateral;
+    mapping(address => uint256) internal _collateral;
     mapping(address => mapping(address => bool)) public isAuthorized;
+
+    /// @notice Collateral `account` has posted. A function rather than a public mapping so that a
+    ///         market built on this one can change how it answers.
+    function collateral(address account) public view virtual returns (uint256) {
+        return _collateral[account];
+    }
 
     constructor(address loanToken_, address collateralToken_, address oracle_, uint256 lltv_, uint256 borrowRate_) {
         require(lltv_ < WAD);
@@ -163,7 +169,7 @@ contract LendingMarket {
     function supplyCollateral(uint256 assets, address onBehalf) external virtual {
         if (assets == 0) revert ZeroAssets();
         if (onBehalf == address(0)) revert ZeroAddress();
-        collateral[onBehalf] += assets;
+        _collateral[onBehalf] += assets;
         _checkSize();
         emit SupplyCollateral(msg.sender, onBehalf, assets);
         collateralToken.safeTransferFrom(msg.sender, address(this), assets);
@@ -174,7 +180,7 @@ contract LendingMarket {
         if (receiver == address(0)) revert ZeroAddress();
         _authorize(onBehalf);
         _accrue();
-        collateral[onBehalf] -= assets;
+        _collateral[onBehalf] -= assets;
         if (!_isHealthy(onBehalf, ILendingOracle(oracle).price())) revert InsufficientCollateral(onBehalf);
         emit WithdrawCollateral(msg.sender, onBehalf, receiver, assets);
         collateralToken.safeTransfer(receiver, assets);
@@ -209,7 +215,7 @@ contract LendingMarket {
         borrowShares[borrower] -= repaidShares;
         totalBorrowShares -= repaidShares;
         totalBorrowAssets = repaid < totalBorrowAssets ? totalBorrowAssets - repaid : 0;
-        collateral[borrower] -= seized;
+        _collateral[borrower] -= seized;
         (uint256 badDebtAssets, uint256 badDebtShares) = _realizeBadDebt(borrower);
         emit Liquidate(msg.sender, borrower, repaid, repaidShares, seized, badDebtAssets, badDebtShares);
         collateralToken.safeTransfer(msg.sender, seized);
@@ -229,7 +235,7 @@ contract LendingMarket {
     /// @dev A position whose collateral is gone can never be repaid by liquidation: its debt is
     ///      taken off what lenders are owed, pro rata through the supply share price.
     function _realizeBadDebt(address borrower) internal virtual returns (uint256 badDebt, uint256 shares) {
-        if (collateral[borrower] != 0) return (0, 0);
+        if (_collateral[borrower] != 0) return (0, 0);
         shares = borrowShares[borrower];
         badDebt = _mulDivUp(shares, totalBorrowAssets + VIRTUAL_ASSETS, totalBorrowShares + VIRTUAL_SHARES);
         if (badDebt > totalBorrowAssets) badDebt = totalBorrowAssets;
@@ -279,7 +285,7 @@ contract LendingMarket {
         uint256 shares = borrowShares[borrower];
         if (shares == 0) return true;
         uint256 debt = _mulDivUp(shares, totalBorrowAssets + VIRTUAL_ASSETS, totalBorrowShares + VIRTUAL_SHARES);
-        uint256 maxDebt = _mulDivDown(_mulDivDown(collateral[borrower], price, ORACLE_SCALE), lltv, WAD);
+        uint256 maxDebt = _mulDivDown(_mulDivDown(_collateral[borrower], price, ORACLE_SCALE), lltv, WAD);
         return maxDebt >= debt;
     }
 

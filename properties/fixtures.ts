@@ -270,6 +270,24 @@ export const FIXTURES: readonly Fixture[] = [
     bug: 'supplyCollateral credits the whole amount but pulls 0.1% less',
     trips: ['LENDING-DIFF-001', 'LENDING-DIFF-002', 'LENDING-BACKING-002'],
   },
+  {
+    contract: 'LendingBorrowBeyondSupply',
+    kind: 'lending',
+    bug: 'borrow has no liquidity check: loan tokens donated to the market (no lender supplied them) can be borrowed',
+    trips: ['LENDING-DIFF-001', 'LENDING-BACKING-001'],
+  },
+  {
+    contract: 'LendingCollateralViewReverts',
+    kind: 'lending',
+    bug: "collateral(account) runs withdrawCollateral's health check, so it reverts for a position a price move left unhealthy",
+    trips: ['LENDING-VIEW-001'],
+  },
+  {
+    contract: 'LendingOpenSweep',
+    kind: 'lending',
+    bug: 'an owner-only sweep of stray loan tokens has no access check and sends the whole balance to any address',
+    trips: ['LENDING-ACCESS-002', 'LENDING-BACKING-002'],
+  },
 ]
 
 export function fixturesOf(kind: Kind): Fixture[] {

@@ -26,6 +26,12 @@ const moved = (price: bigint, percent: bigint) => {
   return p > MAX ? MAX : p
 }
 
+/** `percent` of the price at which `who`'s position turns unhealthy (at least 1). */
+const crashed = (s: L.LendingState, who: string, percent: bigint) => {
+  const p = (L.thresholdPrice(s, who) * percent) / 100n
+  return p > 0n ? p : 1n
+}
+
 const DONE = { ok: true as const, result: undefined, returnData: '0x' as const, logs: [], gasUsed: 0n }
 
 /** The lending kind, optionally with a fixed borrow rate (per second, WAD) to check interest accrual. */
@@ -233,13 +239,18 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
           onBehalf: arg.actor({ holds: (s, who) => L.collateralOf(s, who) > 0n }),
           caller: arg.actor({ holds: (s, who, a) => L.mayManage(s, a.onBehalf, who) }),
           mode,
-          // The most that can be borrowed: within the position's limit and the market's liquidity.
+          // The most that can be borrowed: within the position's limit and the market's liquidity, or the limit alone.
           amount: arg.amount({
             'max borrow': (s, a) => {
               const b = L.borrowable(s, a.onBehalf)
               const l = L.liquidity(s)
               const most = b < l ? b : l
               return inMode(a as { mode: string }, most, debtShares(s, most))
+            },
+            // Past the market's liquidity when collateral allows more: the liquidity check's edge.
+            'position limit': (s, a) => {
+              const b = L.borrowable(s, a.onBehalf)
+              return inMode(a as { mode: string }, b, debtShares(s, b))
             },
           }),
           receiver: arg.account(),
@@ -259,6 +270,18 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
         },
         model: (s, a) => L.repay(s, a.caller, ...(split(a as never) as [bigint, bigint]), a.onBehalf),
         call: (c, a) => c.call('market', 'repay', [...split(a as never), a.onBehalf], a.caller),
+      },
+      // Closing a position: every debt share, exactly (a fraction of them is the plain repay's business).
+      repayAll: {
+        fn: 'market.repay',
+        events: ['Repay'],
+        args: {
+          onBehalf: arg.actor({ holds: (s, who) => L.borrowSharesOf(s, who) > 0n }),
+          caller: arg.actor({ holds: (s, who, a) => who.toLowerCase() === a.onBehalf.toLowerCase() }),
+          shares: arg.amount({ 'its debt shares': (s, a) => L.borrowSharesOf(s, a.onBehalf) }, { exact: true }),
+        },
+        model: (s, a) => L.repay(s, a.caller, 0n, a.shares, a.onBehalf),
+        call: (c, a) => c.call('market', 'repay', [0n, a.shares, a.onBehalf], a.caller),
       },
       liquidate: {
         fn: 'market.liquidate',
@@ -331,6 +354,17 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
         model: (s, a) => L.setPrice(s, a.price),
         call: (c, a) => c.call('oracle', 'setPrice', [a.price]),
       },
+      crashPrice: {
+        fn: 'oracle.setPrice',
+        environment: true,
+        // Far below a borrower's liquidation price: the seizable collateral no longer covers the debt.
+        args: {
+          borrower: arg.actor({ holds: (s, who) => L.borrowSharesOf(s, who) > 0n }),
+          percent: arg.oneOf<L.LendingState>(10n, 50n, 70n),
+        },
+        model: (s, a) => L.setPrice(s, crashed(s, a.borrower, a.percent)),
+        call: (c, a) => c.call('oracle', 'setPrice', [crashed(c.model, a.borrower, a.percent)]),
+      },
       warp: {
         fn: 'market.warp',
         environment: true,
@@ -352,8 +386,11 @@ export function lendingKind(opts: { rate?: bigint; name?: string } = {}) {
       borrowToLiquidation: { steps: ['supply', 'supplyCollateral', 'borrow', 'setPrice', 'liquidate'], same: [['onBehalf', 'borrower']], weight: 3 },
       borrowThenWithdrawCollateral: { steps: ['supply', 'supplyCollateral', 'borrow', 'withdrawCollateral'], same: [['onBehalf', 'borrower']], weight: 2 },
       borrowThenRepay: { steps: ['supply', 'supplyCollateral', 'borrow', 'repay'], same: [['onBehalf', 'borrower']], weight: 2 },
+      closePosition: { steps: ['supply', 'supplyCollateral', 'borrow', 'repayAll', 'withdrawCollateral'], same: [['onBehalf', 'borrower']] },
       donateThenBorrow: { steps: ['donate', 'supplyCollateral', 'borrow'], same: ['caller', 'onBehalf'] },
-      borrowToBadDebt: { steps: ['supply', 'supplyCollateral', 'borrow', 'setPrice', 'liquidateAll'], same: [['onBehalf', 'borrower']], weight: 2 },
+      // Interest accrues only on debt and only once time has passed.
+      interestOnDebt: { steps: ['supply', 'supplyCollateral', 'borrow', 'warp', 'accrueInterest'], same: ['caller', 'onBehalf'] },
+      borrowToBadDebt: { steps: ['supply', 'supplyCollateral', 'borrow', 'crashPrice', 'liquidateAll'], same: [['onBehalf', 'borrower']], weight: 2 },
     },
 
     invariants: [

@@ -13,7 +13,7 @@ describe('the property registry', () => {
   test('property IDs are unique and follow KIND-THEME-NNN', () => {
     const ids = PROPERTIES.map((p) => p.id)
     expect(new Set(ids).size).toBe(ids.length)
-    for (const id of ids) expect(id).toMatch(/^(RESERVE|NATIVE|ERC4626|CDP)-[A-Z]+-\d{3}$/)
+    for (const id of ids) expect(id).toMatch(/^(RESERVE|NATIVE|ERC4626|CDP|LENDING)-[A-Z]+-\d{3}$/)
   })
 
   test('every fixture trips only properties of its own kind that exist', () => {

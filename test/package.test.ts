@@ -141,7 +141,7 @@ export default defineConfig({
     fs.cpSync(path.join(ROOT, 'examples'), path.join(project, 'examples'), { recursive: true })
     const suites = sh(process.execPath, [path.join(project, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'examples'], project)
     expect(suites.code, suites.out).toBe(0)
-    expect(suites.out).toMatch(/Tests\s+13 passed/)
+    expect(suites.out).toMatch(/Tests\s+14 passed/)
 
     const bin = path.join(project, 'node_modules', '.bin', 'vaultcheck')
     const run = sh(bin, ['run', '--kind', './examples/psm/kind.ts', '--source', 'examples/psm/contracts/buggy/PsmRedeemFeeTenfold.sol', '--contract', 'PsmRedeemFeeTenfold', '--runs', '20', '--no-store', '--reporter', 'json'], project)

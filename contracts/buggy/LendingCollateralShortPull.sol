@@ -18,7 +18,7 @@ contract LendingCollateralShortPull is LendingMarket {
     function supplyCollateral(uint256 assets, address onBehalf) external override {
         if (assets == 0) revert ZeroAssets();
         if (onBehalf == address(0)) revert ZeroAddress();
-        collateral[onBehalf] += assets;
+        _collateral[onBehalf] += assets;
         _checkSize();
         emit SupplyCollateral(msg.sender, onBehalf, assets);
         // BUG: credits `assets`, pulls less.
