@@ -45,13 +45,16 @@ type RunFlags = {
   shard?: string
   color?: boolean
   store?: boolean
+  coverage?: boolean
 }
 
 function out(s: string): void {
   process.stdout.write(s)
 }
 
-async function resolveTargets(flags: RunFlags, cwd: string): Promise<{ targets: RunTarget[]; root: string; defaults: Partial<RunTarget['options']> & { timeLimit?: number } }> {
+type Defaults = Partial<RunTarget['options']> & { timeLimit?: number; coverageFilter?: { include?: string[]; exclude?: string[] } }
+
+async function resolveTargets(flags: RunFlags, cwd: string): Promise<{ targets: RunTarget[]; root: string; defaults: Defaults }> {
   if (flags.source || flags.contract) {
     if (!flags.kind) throw new ConfigError({ issues: [{ path: '--kind', message: `required with --source/--contract (one of ${KINDS.join(', ')})` }] })
     if (flags.source && !flags.contract) throw new ConfigError({ issues: [{ path: '--contract', message: `required with --source ${flags.source}` }] })
@@ -61,10 +64,10 @@ async function resolveTargets(flags: RunFlags, cwd: string): Promise<{ targets: 
   const configFile = flags.config ?? findConfig(cwd)
   if (configFile) {
     const { config, dir } = await loadConfig(configFile)
-    const { targets, remappings, timeLimit, ...budget } = config
+    const { targets, remappings, timeLimit, coverage, ...budget } = config
     return {
       root: dir,
-      defaults: { ...budget, timeLimit },
+      defaults: { ...budget, timeLimit, coverageFilter: coverage },
       targets: targets
         .filter((t) => !flags.kind || t.kind === flags.kind)
         .map((t) => {
@@ -144,6 +147,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         properties: flags.property,
         timeLimitMs: timeLimit !== undefined ? timeLimit * 1000 : undefined,
         signal: controller.signal,
+        ...(flags.coverage ? { coverage: true } : {}),
       },
       onProgress: (target, p) => {
         if (!bars) return
@@ -181,6 +185,14 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       ...(controller.signal.aborted ? { interrupted: 'Ctrl-C: the figures cover the runs that completed' } : {}),
       ...(shard ? { shard: flags.shard, shardData } : {}),
     }
+    let coverageText = ''
+    if (flags.coverage) {
+      const { writeRunCoverage } = await import('../runner/coverage.ts')
+      const { formatCoverage } = await import('../report/coverage.ts')
+      const summary = await writeRunCoverage(root, all, outcome.results, defaults.coverageFilter)
+      report.coverage = summary
+      coverageText = formatCoverage(summary)
+    }
     const failed = report.targets.some(failedTarget)
     if (failed && report.status !== 'interrupted') report.status = 'failed'
     if (process.env.VAULTCHECK_FAULT === 'internal') {
@@ -188,7 +200,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       throw new Error('injected internal fault (VAULTCHECK_FAULT=internal)')
     }
     for (const r of reporters) {
-      const text = r.name === 'json' ? renderJson(report) : r.name === 'junit' ? renderJunit(report) : renderPretty(outcome.results, { color: !r.file && flags.color !== false && process.stdout.isTTY === true })
+      const text = r.name === 'json' ? renderJson(report) : r.name === 'junit' ? renderJunit(report) : renderPretty(outcome.results, { color: !r.file && flags.color !== false && process.stdout.isTTY === true }) + coverageText
       if (r.file) writeAtomic(path.resolve(cwd, r.file), text)
       else out(text)
     }
@@ -295,6 +307,7 @@ export function buildProgram(): Command {
     .option('--shard <i/n>', 'run only shard i of n (targets x properties, deterministic)')
     .option('--no-color', 'plain output')
     .option('--no-store', 'do not store failures or write reproducers')
+    .option('--coverage', 'report which lines and branches of the vault the runs reached (.vaultcheck/coverage: lcov.info, index.html)')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags)
     })

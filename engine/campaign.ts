@@ -9,6 +9,7 @@ import type { Abi, Hex } from 'viem'
 import { PropertyViolation, type Kind, type PropertyDef } from './property.ts'
 import { harvestDictionary } from './amounts.ts'
 import { createChain, type Chain } from '../evm/chain.ts'
+import { mergeCoverage, type CoverageData, type CoverageRecorder } from '../evm/coverage.ts'
 import { emptyStats, RunDiscarded, World, type Account, type CallSink, type FunctionCount, type FunctionReport, type KindDriver, type MockArtifacts, type RunStats, type TraceLine } from './step.ts'
 import { ConfigError, DeployError, HarnessError, VaultcheckError } from '../evm/errors.ts'
 import type { EvmVersion } from '../evm/evm-version.ts'
@@ -54,6 +55,11 @@ export type CampaignOptions = {
    * started (including deploy and setup).
    */
   onFailure?: (p: { propertyId: string; detectedMs: number; shrunkMs: number }) => void
+  /**
+   * Count which code the campaign ran (evm/coverage.ts): the result's `coverage`. Setup and
+   * exploration count; shrinking a failure does not (it replays what already ran).
+   */
+  coverage?: boolean
 }
 
 export const DEFAULT_CAMPAIGN = {
@@ -118,6 +124,8 @@ export type CampaignResult = {
   detected?: string[]
   /** Every state-changing function of the system with what the runs did with it; absent when none. */
   functions?: Record<string, FunctionReport>
+  /** Raw block hits by code, with the coverage option (engine/coverage.ts maps them to sources). */
+  coverage?: CoverageData
   durationMs: number
 }
 
@@ -172,6 +180,9 @@ export class Bench<M> {
     readonly setupLog: readonly RecordedCall[],
     /** The properties checked: the world reads this set, campaigns change it between chunks. */
     readonly enabled: Set<string>,
+    readonly coverage?: CoverageRecorder,
+    /** What deploying and setting up ran (chunk 0 reports it). */
+    readonly setupCoverage?: CoverageData,
   ) {}
 
   /** The calls of the current run so far (recorded only when the run was reset with trace on). */
@@ -185,6 +196,7 @@ export class Bench<M> {
     enabled: ReadonlySet<string>
     options: Required<Pick<CampaignOptions, 'checkInterval' | 'actors' | 'decimals'>> & {
       evmVersion?: EvmVersion
+      coverage?: boolean
       knobs?: Readonly<Record<string, unknown>>
       /** A recorded dictionary: a replay must resolve `dict[i]` to the same values as the original run. */
       dictionary?: readonly bigint[]
@@ -193,7 +205,8 @@ export class Bench<M> {
     const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'].slice(0, p.options.actors)
     // Deploy and setup are recorded once; runs are recorded only while tracing (see reset).
     const recorder: Recorder = { log: [] }
-    const chain: Chain = recordingChain(await createChain({ actors: [...names, 'deployer'], evmVersion: p.options.evmVersion }), recorder)
+    const raw = await createChain({ actors: [...names, 'deployer'], evmVersion: p.options.evmVersion, coverage: p.options.coverage === true })
+    const chain: Chain = recordingChain(raw, recorder)
     const actors: Account[] = names.map((name) => ({ name, address: chain.actor(name) }))
     // Not an actor: generated calls come from actors, so whatever the constructors make owned
     // (Ownable, roles) is out of their reach unless the config names the owner as a caller.
@@ -261,7 +274,9 @@ export class Bench<M> {
     const setupLog = recorder.log!
     recorder.log = undefined
     const base = await chain.snapshot()
-    return new Bench(world, base, model, recorder, setupLog, enabled)
+    const setupCoverage = raw.coverage?.export()
+    raw.coverage?.reset()
+    return new Bench(world, base, model, recorder, setupLog, enabled, raw.coverage, setupCoverage)
   }
 
   /** Back to the funded state; returns the world ready for a run. */
@@ -312,6 +327,8 @@ export type ChunkOutcome = {
   detected: string[]
   /** Per system function, what this chunk's runs did with it (every function listed, in system order). */
   functions: Record<string, FunctionReport>
+  /** With the coverage option: what this chunk ran (chunk 0 adds the setup). */
+  coverage?: CoverageData
 }
 
 type ChunkContext<M> = {
@@ -346,6 +363,7 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
   const startEnabled = [...live].sort()
   const total = { ...emptyStats(), runs: 0 }
   const functions = zeroCounts(bench.world)
+  bench.coverage?.reset()
   let runsLeft = chunkPlan(o.runs)[index] ?? 0
   // Until a property fails, chunk k walks runs 10k.. of the campaign seed: fast-check derives run i
   // (values and size bias alike) from the seed and i alone, so a campaign without failures explores
@@ -424,9 +442,11 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
     const cmds = details.counterexample![0] as Iterable<fc.AsyncCommand<World<M>, World<M>>>
     const replayPath = replayPathOf(cmds)
     const all = [...cmds]
+    if (bench.coverage) bench.coverage.paused = true
     const edits = await minimize(bench, all, id)
     const { skip, pins, dropSteps } = edits
     const trace = await replayTrace(bench, all, edits)
+    if (bench.coverage) bench.coverage.paused = false
     const since = activeSince.get(id)!
     failures.push({
       runs: since.runs,
@@ -460,7 +480,8 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
     options.onRun?.({ runs: total.runs, actions: total.actions, failures: failures.length })
     if (options.stopOnFirstFailure) break
   }
-  return { index, startEnabled, failures, active: Object.fromEntries(activeSince), stats: total, interrupted, detected: [...bench.world.detected], functions }
+  const coverage = bench.coverage ? mergeCoverage([index === 0 ? bench.setupCoverage : undefined, bench.coverage.export()]) : undefined
+  return { index, startEnabled, failures, active: Object.fromEntries(activeSince), stats: total, interrupted, detected: [...bench.world.detected], functions, ...(coverage ? { coverage } : {}) }
 }
 
 const STAT_KEYS = ['runs', 'actions', 'reverted', 'noops', 'probes', 'underwater'] as const
@@ -577,6 +598,7 @@ export function mergeChunks(
     ...(p.interrupted ? { interrupted: p.interrupted } : {}),
     ...(outcomes[0]?.detected.length ? { detected: outcomes[0].detected } : {}),
     ...(Object.keys(functions).length ? { functions } : {}),
+    ...(outcomes.some((c) => c.coverage) ? { coverage: mergeCoverage(outcomes.map((c) => c.coverage)) } : {}),
     durationMs: p.durationMs,
   }
 }

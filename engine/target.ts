@@ -34,7 +34,12 @@ export type TargetSpec = {
   evmVersion?: EvmVersion
 }
 
-export type LoadedTarget = CampaignTarget & { compilerVersion: string; bytecodeHash: string }
+export type LoadedTarget = CampaignTarget & {
+  compilerVersion: string
+  bytecodeHash: string
+  /** The compile the vault came from (absent for a prebuilt artifact): sources and ASTs for coverage. */
+  output?: CompileOutput
+}
 
 export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
   const kindKey = await resolveKind(spec.kind, spec.root)
@@ -81,6 +86,7 @@ export async function loadTarget(spec: TargetSpec): Promise<LoadedTarget> {
     companions: output ? companionsOf(output, artifact) : spec.companions,
     compilerVersion,
     bytecodeHash: bytecodeHash(artifact.deployedBytecode ?? artifact.bytecode),
+    ...(output ? { output } : {}),
   }
 }
 

@@ -36,6 +36,7 @@ import { formatAbiItem } from 'viem/utils'
 import { DeployError, HarnessError, MalformedReturnError, ReadRevertedError, VaultcheckError } from './errors.ts'
 import { enableFastPath } from './fastpath/index.ts'
 import { JournaledStateManager } from './state.ts'
+import { attachCoverage, type CoverageRecorder } from './coverage.ts'
 import { DEFAULT_EVM_VERSION, toHardfork, type EvmVersion } from './evm-version.ts'
 import { decodeRevert, formatRevert, type RevertReason } from './revert.ts'
 
@@ -56,6 +57,8 @@ export type ChainOptions = {
    * this off, to show the speed-ups change nothing observable.
    */
   fastPath?: boolean
+  /** Count which code runs (evm/coverage.ts); read it from the chain's `coverage`. Needs the fast path. */
+  coverage?: boolean
 }
 
 export type DecodedLog = { address: Address; eventName?: string; args?: unknown; topics: Hex[]; data: Hex }
@@ -95,6 +98,8 @@ export interface Chain {
   snapshot(): Promise<SnapshotId>
   revert(id: SnapshotId): Promise<void>
   getCode(a: Address): Promise<Hex>
+  /** What code ran, when the chain was created with `coverage: true`. */
+  readonly coverage?: CoverageRecorder
   getNonce(a: Address): Promise<bigint>
 }
 
@@ -278,6 +283,8 @@ class LocalChain implements Chain {
   /** One state-manager checkpoint layer per live snapshot, bottom first. */
   private snapshots: SnapshotEntry[] = []
   private nextSnapshotId = 1
+  /** Set when the chain was created with `coverage: true`. */
+  coverage?: CoverageRecorder
 
   constructor(p: { evm: EVM; sm: ChainState; evmVersion: EvmVersion; gasCap: bigint; actors: Record<string, Address> }) {
     this.evm = p.evm
@@ -626,6 +633,10 @@ export async function createChain(options: ChainOptions = {}): Promise<Chain> {
   const actors: Record<string, Address> = {}
   for (const name of actorNames) actors[name] = actorAddress(name)
   const chain = new LocalChain({ evm, sm, evmVersion, gasCap, actors })
+  if (options.coverage) {
+    if (options.fastPath === false) throw new VaultcheckError('coverage needs the fast path (fastPath: false was given)')
+    chain.coverage = attachCoverage(evm)
+  }
   for (const a of Object.values(actors)) await chain.setBalance(a, actorBalance)
   return chain
 }

@@ -2,6 +2,7 @@
  * Report formats. The JSON report is a documented, stable contract (see README "JSON report");
  * `REPORT_FORMAT` changes only when a field is removed or changes meaning.
  */
+import type { CoverageSummary } from './coverage.ts'
 import junitImport, { type Builder } from 'junit-report-builder'
 import type { Kind } from '../engine/property.ts'
 import { formatCampaign, formatCounterexample } from './format.ts'
@@ -84,6 +85,8 @@ export type JsonReport = {
   shard?: string
   /** A shard's chunks, for `vaultcheck merge` (runner/shard.ts's ShardData). */
   shardData?: unknown
+  /** With --coverage: per-file figures, branches never taken, the reports written. */
+  coverage?: CoverageSummary
 }
 
 export type TargetOutcome = SuiteResult & { stored?: JsonTarget['stored'] }

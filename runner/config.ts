@@ -69,6 +69,14 @@ export const configSchema = z
     /** Import remappings for all targets ('@oz/=node_modules/@openzeppelin/contracts/'). */
     remappings: z.array(z.string()).optional(),
     timeLimit: z.number().positive().optional(),
+    /**
+     * Which sources `--coverage` reports, by source unit name (`**` crosses folders). Default:
+     * the project's own files, without `lib/`, `node_modules/` and vaultcheck's mocks and lens.
+     */
+    coverage: z
+      .object({ include: z.array(z.string().min(1)).optional(), exclude: z.array(z.string().min(1)).optional() })
+      .strict()
+      .optional(),
     ...budget,
   })
   .strict()

@@ -3,7 +3,7 @@ import { EVMError } from '@ethereumjs/evm'
 import { JournaledStateManager } from '../state.ts'
 import { EVM_VERSION, SOURCE_HASHES, hash16 } from './guard.ts'
 import { planFor } from './plan.ts'
-import { BIGINT_0, FASTPATH_EVMS, fastPathStats, warnPatchOff } from './shared.ts'
+import { BIGINT_0, COVERAGE_SINKS, FASTPATH_EVMS, fastPathStats, warnPatchOff } from './shared.ts'
 import { type SloadInterpreter, ORIGINAL_STORAGE_REVIEWED, interpreterStorageReviewed, journalReviewed, reviewInterpreterStorage, sload, sstore } from './storage.ts'
 import type { InterpreterLike, OpEntry, RunResult, RunState } from './types.ts'
 
@@ -55,6 +55,10 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
   let err: { error: string } | undefined
   let cachedOpcodes: OpEntry[] | undefined
   let doJumpAnalysis = true
+  // Coverage (evm/coverage.ts): block starts and JUMPIs taken, handed over when the frame ends.
+  const sink = COVERAGE_SINKS.get(this._evm)
+  const trail: number[] | undefined = sink && []
+  if (trail && pc === 0) trail.push(0)
   while (runState.programCounter < runState.code.length) {
     const programCounter = runState.programCounter
     let opCode: number
@@ -74,6 +78,7 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
       opCode = opCodeObj.opcodeInfo.code
     }
     runState.opCode = opCode
+    if (trail !== undefined && opCode === 0x5b) trail.push(programCounter)
     try {
       const m = mode[opCode]
       if (m === 0 || (m === 3 && !syncStorage)) {
@@ -96,6 +101,11 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
         if (awaitResult[opCode] === 1 && r !== undefined && typeof (r as PromiseLike<unknown>).then === 'function') await r
         runState.env.accessWitness?.commit()
       }
+      if (trail !== undefined && opCode === 0x57) {
+        // A fall-through onto a JUMPDEST is counted when that JUMPDEST runs.
+        if (runState.programCounter !== programCounter + 1) trail.push(~programCounter)
+        else if (code[programCounter + 1] !== 0x5b) trail.push(programCounter + 1)
+      }
     } catch (e) {
       runState.env.accessWitness?.revert()
       const ev = e as { errorType?: string; error?: string }
@@ -108,5 +118,6 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
     runState.gasLeft = BIGINT_0
     err = new EVMError(EVMError.errorMessages.OUT_OF_GAS)
   }
+  if (sink !== undefined) sink.record(code, trail!, err !== undefined)
   return { runState, exceptionError: err }
 }

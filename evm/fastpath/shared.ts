@@ -3,6 +3,10 @@
 /** The EVMs registered with `enableFastPath`: the patches on shared prototypes act only for these. */
 export const FASTPATH_EVMS = new WeakSet<object>()
 
+/** Where a frame's coverage trail goes (evm/coverage.ts), per EVM; absent: nothing is recorded. */
+export type CoverageSink = { record(code: Uint8Array, trail: readonly number[], reverted: boolean): void }
+export const COVERAGE_SINKS = new WeakMap<object, CoverageSink>()
+
 /** Counters for tests and the bench (hits prove the cache is used). */
 export const fastPathStats = {
   jumpCacheHits: 0,
