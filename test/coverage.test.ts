@@ -2,11 +2,8 @@
  * Coverage: counting what ran changes nothing else; reached, never-reached and reverted-only code
  * are told apart; lcov.info reads back with a maintained parser; workers give the same report.
  */
-import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import lcovParse from 'lcov-parse'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { createChain } from '../evm/chain.ts'
@@ -14,22 +11,9 @@ import { compile, getArtifact } from '../evm/compile.ts'
 import { loadTarget } from '../engine/target.ts'
 import { runSuite } from '../runner/suite.ts'
 import { mapCoverage, figures, globMatcher } from '../evm/source-coverage.ts'
+import { ROOT, project, vaultcheck } from './support/cli.ts'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const BIN = path.join(ROOT, 'cli', 'dev.mjs')
 const PROBE = 'contracts/test-fixtures/coverage/CoverageProbeVault.sol'
-
-function vaultcheck(cwd: string, args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 240_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
-
-function project(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaultcheck-cov-'))
-  fs.cpSync(path.join(ROOT, 'contracts'), path.join(dir, 'contracts'), { recursive: true })
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'))
-  return dir
-}
 
 function parseLcov(text: string): Promise<lcovParse.LcovFile[]> {
   return new Promise((resolve, reject) => lcovParse(text, (err, data) => (err ? reject(new Error(String(err))) : resolve(data ?? []))))
@@ -92,7 +76,7 @@ describe('vaultcheck run --coverage on a vault with an unreachable branch and a 
   let run: ReturnType<typeof vaultcheck>
   const args = ['--kind', 'reserve', '--source', PROBE, '--contract', 'CoverageProbeVault', '--runs', '30', '--no-store', '--coverage']
   beforeAll(() => {
-    dir = project()
+    dir = project('vaultcheck-cov-')
     run = vaultcheck(dir, args)
   })
 
