@@ -3,8 +3,7 @@
  * that ran them ended in success or in a revert.
  *
  * The fast interpreter loop (fastpath/run-loop.ts) records a frame's block starts (pc 0 on entry,
- * every JUMPDEST executed, the fall-through after a JUMPI not taken) and the JUMPIs taken, in a
- * plain array that it hands over when the frame ends. The per-opcode `step` event would see more,
+ * every JUMPDEST executed, the fall-through after a JUMPI not taken) in a plain array that it hands over when the frame ends. The per-opcode `step` event would see more,
  * but costs an event object per opcode and turns the fast loop off; a block runs to its end unless
  * the frame halts inside it, so its start is enough to say which instructions ran.
  */
@@ -23,37 +22,29 @@ export type CodeCoverage = {
   ok: PcCounts
   /** Block starts hit in frames that reverted or failed (out of gas, invalid opcode). */
   reverted: PcCounts
-  /** JUMPIs that jumped, by the JUMPI's pc (all frames). */
-  taken: PcCounts
 }
 
 /** Keyed by keccak256 of the code. */
 export type CoverageData = Record<string, CodeCoverage>
 
-type Counts = { code: Uint8Array; ok: Uint32Array; reverted: Uint32Array; taken: Uint32Array }
+type Counts = { code: Uint8Array; ok: Uint32Array; reverted: Uint32Array }
 
 export class CoverageRecorder {
   /** While true nothing is counted (shrinking replays the same calls over and over). */
   paused = false
   private byCode = new Map<Uint8Array, Counts>()
 
-  /**
-   * One frame's trail: a number n >= 0 is a block start at pc n, ~n a JUMPI at pc n that jumped.
-   * Called by the interpreter loop only.
-   */
+  /** One frame's trail: the pcs of the blocks it started, in order. Called by the interpreter loop only. */
   record(code: Uint8Array, trail: readonly number[], reverted: boolean): void {
     if (this.paused) return
     let c = this.byCode.get(code)
     if (c === undefined) {
       const n = code.length + 1
-      c = { code, ok: new Uint32Array(n), reverted: new Uint32Array(n), taken: new Uint32Array(n) }
+      c = { code, ok: new Uint32Array(n), reverted: new Uint32Array(n) }
       this.byCode.set(code, c)
     }
     const blocks = reverted ? c.reverted : c.ok
-    for (const x of trail) {
-      if (x >= 0) blocks[x]++
-      else c.taken[~x]++
-    }
+    for (const pc of trail) blocks[pc]++
   }
 
   /** Forgets everything counted so far. */
@@ -67,10 +58,9 @@ export class CoverageRecorder {
     for (const c of this.byCode.values()) {
       const code = bytesToHex(c.code)
       const key = keccak256(code)
-      const into = (out[key] ??= { code, ok: {}, reverted: {}, taken: {} })
+      const into = (out[key] ??= { code, ok: {}, reverted: {} })
       addTyped(into.ok, c.ok)
       addTyped(into.reverted, c.reverted)
-      addTyped(into.taken, c.taken)
     }
     return sortKeys(out)
   }
@@ -95,10 +85,9 @@ export function mergeCoverage(parts: readonly (CoverageData | undefined)[]): Cov
   for (const p of parts) {
     if (!p) continue
     for (const [key, c] of Object.entries(p)) {
-      const into = (out[key] ??= { code: c.code, ok: {}, reverted: {}, taken: {} })
+      const into = (out[key] ??= { code: c.code, ok: {}, reverted: {} })
       addCounts(into.ok, c.ok)
       addCounts(into.reverted, c.reverted)
-      addCounts(into.taken, c.taken)
     }
   }
   return sortKeys(out)

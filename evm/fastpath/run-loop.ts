@@ -55,7 +55,7 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
   let err: { error: string } | undefined
   let cachedOpcodes: OpEntry[] | undefined
   let doJumpAnalysis = true
-  // Coverage (evm/coverage.ts): block starts and JUMPIs taken, handed over when the frame ends.
+  // Coverage (evm/coverage.ts): the blocks this frame starts, handed over when it ends.
   const sink = COVERAGE_SINKS.get(this._evm)
   const trail: number[] | undefined = sink && []
   if (trail && pc === 0) trail.push(0)
@@ -101,10 +101,9 @@ async function fastRun(this: InterpreterLike, code: Uint8Array, opts: { pc?: num
         if (awaitResult[opCode] === 1 && r !== undefined && typeof (r as PromiseLike<unknown>).then === 'function') await r
         runState.env.accessWitness?.commit()
       }
-      if (trail !== undefined && opCode === 0x57) {
-        // A fall-through onto a JUMPDEST is counted when that JUMPDEST runs.
-        if (runState.programCounter !== programCounter + 1) trail.push(~programCounter)
-        else if (code[programCounter + 1] !== 0x5b) trail.push(programCounter + 1)
+      // A JUMPI not taken starts a block at the next pc; onto a JUMPDEST, that JUMPDEST counts it.
+      if (trail !== undefined && opCode === 0x57 && runState.programCounter === programCounter + 1 && code[programCounter + 1] !== 0x5b) {
+        trail.push(programCounter + 1)
       }
     } catch (e) {
       runState.env.accessWitness?.revert()
