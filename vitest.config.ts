@@ -17,5 +17,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // vitest's default leaves one core idle (cores - 1); test files are independent, single-threaded EVM
+    // work, so on a 2-core CI machine two at a time nearly halves the wall time.
+    maxWorkers: 2,
   },
 })
