@@ -21,6 +21,13 @@ export type ActionSpec<M> = {
   /** A user action (as opposed to the environment: a price move, yield arriving). */
   user: boolean
   predict: (m: M) => Outcome<M, unknown>
+  /**
+   * Where the standard leaves an amount to the implementation (an ERC-4626 vault whose conversions
+   * fit no known formula): the prediction once the contract has succeeded, given what it returned.
+   * `predict` still decides whether the call had to succeed or revert; the state, events and
+   * invariants are then judged against this outcome instead.
+   */
+  settle?: (m: M, returned: unknown) => Outcome<M, unknown>
   perform: (w: World<M>) => Promise<CallResult>
   /** Renders a return value for the trace (`1000 shares`). */
   formatReturn?: (v: unknown) => string
@@ -206,7 +213,7 @@ export class World<M> {
   async step(spec: ActionSpec<M>): Promise<void> {
     const pre = this.last
     const preModel = this.model
-    const outcome = spec.predict(preModel)
+    let outcome = spec.predict(preModel)
     this.calls.log = []
     let result: CallResult
     let calls: CallSink['log']
@@ -216,6 +223,7 @@ export class World<M> {
       calls = this.calls.log
       this.calls.log = undefined
     }
+    if (spec.settle && outcome.ok && result.ok) outcome = spec.settle(preModel, result.result)
     const line: TraceLine | undefined = this.trace
       ? { step: this.stepIndex + 1, label: spec.label, contract: this.withNames(describeResult(result, spec)), model: spec.unspecified ? (spec.unspecified.privileged ? 'anything (privileged)' : 'revert, or no observed change') : describeOutcome(outcome, spec) }
       : undefined

@@ -28,6 +28,13 @@
  * exist) makes actions revert 'division-by-zero' and views throw RangeError (the view reverts).
  *
  * Events are the vault's: Transfer (share mint/burn, share ERC20 ops), Approval, Deposit, Withdraw.
+ *
+ * Quoted actions: deposit/mint/withdraw/redeem take an optional `quote`, the amount the vault itself
+ * computed (the shares of a deposit or withdraw, the assets of a mint or redeem). It replaces the
+ * conversion, so a vault whose conversions follow no known formula is still judged exactly on
+ * everything the EIP fixes: the exact side of the flow, who pays whom, allowances, events. With a
+ * quote there is no conversion to revert, and withdraw's maxWithdraw bound is the caller's to check
+ * (it is the vault's own view then).
  * gain/loss/donate/assetApprove/mintAsset call the asset token and list its events.
  */
 import { type Address, ZERO_ADDRESS, toAddress } from './address.ts'
@@ -77,6 +84,13 @@ function convert(s: Erc4626State, x: bigint, to: 'shares' | 'assets', rounding: 
 
 function isRevert(x: Conversion | Revert): x is Revert {
   return 'ok' in x
+}
+
+/** The conversion, or the vault's own figure when the action is quoted. */
+function quoted(s: Erc4626State, x: bigint, to: 'shares' | 'assets', rounding: Rounding, quote: bigint | undefined): Conversion | Revert {
+  if (quote === undefined) return convert(s, x, to, rounding)
+  assertUint256(quote, 'quote')
+  return { value: quote, productOverflow: false }
 }
 
 function viewConvert(s: Erc4626State, x: bigint, to: 'shares' | 'assets', rounding: Rounding): bigint {
@@ -204,12 +218,12 @@ function isStateRevert(x: Erc4626State | Revert): x is Revert {
  * mints nothing); receiver == 0 -> 'zero-address'; receiver == vault -> 'receiver-is-vault';
  * conversion product past 2^256-1 -> 'overflow'.
  */
-export function deposit(s: Erc4626State, caller: Address, assets: bigint, receiver: Address): Outcome<Erc4626State, bigint> {
+export function deposit(s: Erc4626State, caller: Address, assets: bigint, receiver: Address, quote?: bigint): Outcome<Erc4626State, bigint> {
   assertUint256(assets, 'assets')
   caller = toAddress(caller)
   receiver = toAddress(receiver)
   if (assets > maxDeposit(s, receiver)) return revert('exceeds-max-deposit')
-  const c = convert(s, assets, 'shares', 'floor')
+  const c = quoted(s, assets, 'shares', 'floor', quote)
   if (isRevert(c)) return c
   const shares = c.value
   const next = enter(s, caller, receiver, assets, shares)
@@ -227,12 +241,12 @@ export function deposit(s: Erc4626State, caller: Address, assets: bigint, receiv
  * 'zero-assets' (free shares: only with totalAssets + virtualAssets == 0); receiver == 0 ->
  * 'zero-address'; receiver == vault -> 'receiver-is-vault'; conversion product -> 'overflow'.
  */
-export function mint(s: Erc4626State, caller: Address, shares: bigint, receiver: Address): Outcome<Erc4626State, bigint> {
+export function mint(s: Erc4626State, caller: Address, shares: bigint, receiver: Address, quote?: bigint): Outcome<Erc4626State, bigint> {
   assertUint256(shares, 'shares')
   caller = toAddress(caller)
   receiver = toAddress(receiver)
   if (shares > maxMint(s, receiver)) return revert('exceeds-max-mint')
-  const c = convert(s, shares, 'assets', 'ceil')
+  const c = quoted(s, shares, 'assets', 'ceil', quote)
   if (isRevert(c)) return c
   const assets = c.value
   const next = enter(s, caller, receiver, assets, shares)
@@ -256,15 +270,15 @@ export function mint(s: Erc4626State, caller: Address, shares: bigint, receiver:
  * (the assets stay in the vault); a conversion product (maxWithdraw's or this one's) past
  * 2^256-1 -> 'overflow'.
  */
-export function withdraw(s: Erc4626State, caller: Address, assets: bigint, receiver: Address, owner: Address): Outcome<Erc4626State, bigint> {
+export function withdraw(s: Erc4626State, caller: Address, assets: bigint, receiver: Address, owner: Address, quote?: bigint): Outcome<Erc4626State, bigint> {
   assertUint256(assets, 'assets')
   caller = toAddress(caller)
   receiver = toAddress(receiver)
   owner = toAddress(owner)
-  const m = convert(s, E.balanceOf(s.shares, owner), 'assets', 'floor')
+  const m = quote === undefined ? convert(s, E.balanceOf(s.shares, owner), 'assets', 'floor') : { value: MAX_UINT256, productOverflow: false }
   if (isRevert(m)) return m
   if (assets > m.value) return revert('exceeds-max-withdraw', `assets ${assets} > maxWithdraw(${owner}) ${m.value}`)
-  const c = convert(s, assets, 'shares', 'ceil')
+  const c = quoted(s, assets, 'shares', 'ceil', quote)
   if (isRevert(c)) return c
   const shares = c.value
   const next = exit(s, caller, receiver, owner, assets, shares)
@@ -283,14 +297,14 @@ export function withdraw(s: Erc4626State, caller: Address, assets: bigint, recei
  * receiver == 0 -> 'zero-address'; receiver == vault -> 'receiver-is-vault'; conversion product ->
  * 'overflow'.
  */
-export function redeem(s: Erc4626State, caller: Address, shares: bigint, receiver: Address, owner: Address): Outcome<Erc4626State, bigint> {
+export function redeem(s: Erc4626State, caller: Address, shares: bigint, receiver: Address, owner: Address, quote?: bigint): Outcome<Erc4626State, bigint> {
   assertUint256(shares, 'shares')
   caller = toAddress(caller)
   receiver = toAddress(receiver)
   owner = toAddress(owner)
   const maxShares = maxRedeem(s, owner)
   if (shares > maxShares) return revert('exceeds-max-redeem', `shares ${shares} > maxRedeem(${owner}) ${maxShares}`)
-  const c = convert(s, shares, 'assets', 'floor')
+  const c = quoted(s, shares, 'assets', 'floor', quote)
   if (isRevert(c)) return c
   const assets = c.value
   const next = exit(s, caller, receiver, owner, assets, shares)

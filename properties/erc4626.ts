@@ -65,8 +65,27 @@ function knob(w: World<M>, name: string): bigint {
 }
 
 /**
+ * Worlds whose vault converts by no known formula. EIP-4626 fixes rounding directions, not the
+ * formula, so such a vault is judged on what the EIP does fix: each flow is quoted by the vault
+ * itself (the shares a deposit minted, the assets a redeem paid) and must stay on the right side of
+ * its own preview, while everything exact (the assets a deposit pulls, who pays whom, allowances,
+ * events, backing, exit, access) is still compared with the model. Guessing a formula instead would
+ * fail a correct vault on every differential check.
+ */
+const quotedWorlds = new WeakSet<World<M>>()
+
+const isQuoted = (w: World<M>) => quotedWorlds.has(w)
+
+/**
+ * Worlds whose vault tracks its assets instead of reading its balance. Losses (assets burned from
+ * the vault) are not generated for them: no vault that tracks its assets can see such a burn, so
+ * it would only show that a theft breaks every vault of that design, which is not a finding.
+ */
+const trackedWorlds = new WeakSet<World<M>>()
+
+/**
  * The virtual offset the model converts with: the knobs when either is set, else what the vault
- * was detected to implement (noted in the report), else OpenZeppelin's default with a note.
+ * was detected to implement (noted in the report); a vault of no known family is judged quoted.
  */
 async function conversions(w: World<M>): Promise<{ virtualShares: bigint; virtualAssets: bigint }> {
   if (w.options.knobs.virtualShares !== undefined || w.options.knobs.virtualAssets !== undefined) {
@@ -74,13 +93,53 @@ async function conversions(w: World<M>): Promise<{ virtualShares: bigint; virtua
     w.note(`conversions: virtualShares ${c.virtualShares}, virtualAssets ${c.virtualAssets} (knobs)`)
     return c
   }
-  const d = await detectConversions(w)
+  const d = w.options.knobs.conversions === 'quoted' ? { unknown: 'knob conversions: quoted' } : await detectConversions(w)
   if ('unknown' in d) {
-    w.note(`conversions: fit no known family (${d.unknown}); judged as OpenZeppelin's default 1/1: set knobs virtualShares/virtualAssets if that is wrong`)
+    quotedWorlds.add(w)
+    if (d.tracked) trackedWorlds.add(w)
+    w.note(
+      `conversions: fit no known family (${d.unknown}); judged without a formula: every flow against its own preview and max views, ` +
+        'the exact side of each flow, backing, exit and access (knobs virtualShares/virtualAssets select a formula instead)' +
+        (d.tracked ? '; losses are not generated, since a vault that tracks its assets cannot see assets burned from it' : ''),
+    )
     return { virtualShares: 1n, virtualAssets: 1n }
   }
   w.note(`conversions: ${d.label}, detected`)
   return d
+}
+
+type Flow = 'deposit' | 'mint' | 'withdraw' | 'redeem'
+
+/**
+ * The claims a virtual deposit of more than one asset (the Euler rule, 10^k on both sides) makes up:
+ * once shares outnumber assets (after a loss), the formula values the real shares partly out of
+ * virtual assets that nobody holds, by less than `virtualAssets` in all. That dust is the formula's,
+ * not a shortfall; with OpenZeppelin's single virtual asset it is 0.
+ */
+const virtualSlack = (m: M) => (m.virtualAssets > 1n ? m.virtualAssets - 1n : 0n)
+
+/**
+ * Per flow, the must-revert reasons that do not depend on the amount the vault computes: a deposit
+ * pulls exactly `assets`, a mint creates exactly `shares`, a withdraw pays exactly `assets`, a redeem
+ * burns exactly `shares`. Any other revert the model finds with the vault's preview as the quote
+ * is only a possibility: the preview may err on the safe side.
+ */
+const EXACT_REVERTS: Record<Flow, readonly string[]> = {
+  deposit: ['insufficient-allowance', 'insufficient-balance'],
+  mint: ['overflow'],
+  withdraw: ['insufficient-backing'],
+  redeem: ['exceeds-max-redeem', 'insufficient-allowance'],
+}
+
+/**
+ * A quoted flow's prediction before the call: the model run with the vault's preview as the quote,
+ * reverts the vault's own amount could avoid downgraded to possible ones, and the bound of the
+ * vault's own max view (which may underestimate, so exceeding it is a possible revert, not a must).
+ */
+function quotedPrediction(name: Flow, o: Outcome<M, bigint>, preModel: M, overMax: boolean): Outcome<M, bigint> {
+  if (!o.ok) return EXACT_REVERTS[name].includes(o.reason) ? o : { ok: true, state: preModel, returns: 0n, events: [], mayRevert: o.reason }
+  if (overMax && o.mayRevert === undefined) return { ...o, mayRevert: name === 'withdraw' ? 'exceeds-max-withdraw' : 'exceeds-max-redeem' }
+  return o
 }
 
 /** Reads a vault view; undefined when it reverts (a preview that overflows, say). */
@@ -118,6 +177,12 @@ class Checked implements fc.AsyncCommand<World<M>, World<M>> {
   }
   async run(m: World<M>, w: World<M>): Promise<void> {
     await this.inner.run(m, w)
+    // Without a formula, where the vault keeps its assets is its own business (a fee sent to a
+    // treasury, a strategy): the model takes the vault's balance from what was observed.
+    if (isQuoted(w)) {
+      const held = w.last[`${A}.balanceOf(vault)`]
+      if (held !== undefined) w.model = { ...w.model, asset: { ...w.model.asset, balances: E.setAmount(w.model.asset.balances, w.instance.vault.toLowerCase(), held) } }
+    }
     try {
       await postStepChecks(w)
     } catch (e) {
@@ -142,6 +207,7 @@ async function postStepChecks(w: World<M>): Promise<void> {
   const conversions = differential || answers
   if (!backing && !maxes && !conversions) return
   const post = w.last
+  const quoted = isQuoted(w)
   // Direct reads: a top-level call costs about half of a nested one in the Multiread lens.
   const r: Record<string, bigint | undefined> = {}
   if (backing) {
@@ -167,21 +233,27 @@ async function postStepChecks(w: World<M>): Promise<void> {
         ['convertToShares', post[`${A}.balanceOf(${a.name})`] ?? 0n, V.convertToShares],
       ] as const) {
         const got = r[`${fn}(${a.name})`]
-        let want: bigint
-        try {
-          want = predict(w.model, arg)
-        } catch {
-          // The model's conversion overflows or divides by zero: the EIP lets the view revert.
-          continue
+        let want: bigint | undefined
+        if (quoted) {
+          // No formula to predict with; an actor's balance is a reasonable input, so the view must
+          // answer, unless the vault has lost every asset and its ratio has no denominator left.
+          if (post[`${VT}.totalAssets`] === 0n) continue
+        } else {
+          try {
+            want = predict(w.model, arg)
+          } catch {
+            // The model's conversion overflows or divides by zero: the EIP lets the view revert.
+            continue
+          }
         }
         // The model answers, so the EIP says the view MUST: "MUST NOT revert unless due to integer
         // overflow caused by an unreasonably large input", and the model has just shown no overflow.
         w.check('ERC4626-VIEW-001', got !== undefined, () => ({
           message: `after ${label} ${fn}(${arg}) reverted (EIP-4626: conversions MUST NOT revert)`,
-          expected: `${want}`,
+          expected: want === undefined ? 'a value' : `${want}`,
           actual: 'revert',
         }))
-        if (got === undefined || !differential) continue
+        if (got === undefined || !differential || want === undefined) continue
         w.check('ERC4626-DIFF-002', got === want, () => ({
           message: `after ${label} ${fn}(${arg}) differs from the model (EIP-4626: conversions round down)`,
           expected: `${want}`,
@@ -206,9 +278,10 @@ async function postStepChecks(w: World<M>): Promise<void> {
       parts.push(`${a.name} ${v}`)
     }
     const held = post[`${A}.balanceOf(vault)`]
-    w.check('ERC4626-BACKING-001', owed <= held, () => ({
+    const slack = virtualSlack(w.model)
+    w.check('ERC4626-BACKING-001', owed <= held + slack, () => ({
       message: `after ${label} the vault owes its holders more assets than it holds`,
-      expected: `sum of previewRedeem(balanceOf) <= ${held}`,
+      expected: `sum of previewRedeem(balanceOf) <= ${held}${slack > 0n ? ` + ${slack} (the virtual deposit's dust)` : ''}`,
       actual: `${owed} (${parts.join(', ')})`,
     }))
   }
@@ -275,15 +348,20 @@ export const erc4626Driver: KindDriver<M> = {
 
   project(m, w) {
     const o: Observation = {}
+    // Without a formula the model has no figure for the vault's own accounting (totalAssets may be
+    // tracked rather than its balance, fees may leave it) or for the max views; BACKING-001 and
+    // RND-002 judge those against the vault's own previews instead.
+    const quoted = isQuoted(w)
     for (const a of w.accounts()) {
       o[`${S}.balanceOf(${a.name})`] = E.balanceOf(m.shares, a.address)
-      o[`${A}.balanceOf(${a.name})`] = E.balanceOf(m.asset, a.address)
+      if (!quoted || a.address.toLowerCase() !== w.instance.vault.toLowerCase()) o[`${A}.balanceOf(${a.name})`] = E.balanceOf(m.asset, a.address)
     }
     o[`${S}.totalSupply`] = m.shares.totalSupply
-    o[`${VT}.totalAssets`] = V.totalAssets(m)
     projectAllowances(o, w, m.shares, S)
+    if (!quoted) o[`${VT}.totalAssets`] = V.totalAssets(m)
     for (const a of w.actors) {
       o[`${A}.allowance(${a.name},vault)`] = E.allowance(m.asset, a.address, m.vault)
+      if (quoted) continue
       // A zero denominator makes the view revert; the read would have thrown before any comparison.
       o[`${VT}.maxWithdraw(${a.name})`] = safe(() => V.maxWithdraw(m, a.address))
       o[`${VT}.maxRedeem(${a.name})`] = V.maxRedeem(m, a.address)
@@ -332,15 +410,20 @@ export const erc4626Driver: KindDriver<M> = {
     let m = w.model
     const last = w.last
     let dust = 0n
+    const quoted = isQuoted(w)
     for (const a of w.actors) {
       const shares = last[`${S}.balanceOf(${a.name})`]
       if (shares === 0n) continue
-      const expected = V.redeem(m, a.address, shares, a.address, a.address)
+      const preview = quoted ? ((await view(w, 'previewRedeem', [shares])) ?? 0n) : undefined
+      const expected = V.redeem(m, a.address, shares, a.address, a.address, preview)
       const before = await assetBalance(w, a.address)
       const r = await callOn(w, w.instance.vault, w.instance.vaultAbi, 'redeem', [shares, a.address, a.address], a.address)
       const said = expected.ok ? `receives ${fmt(expected.returns)}${expected.mayRevert ? `, or revert (${expected.mayRevert})` : ''}` : `revert (${expected.reason})`
       w.trace?.push({ step: w.stepIndex, label: `exit probe: ${a.name}.redeem(${fmt(shares)}, ${a.name}, ${a.name})`, contract: r.ok ? `receives ${fmt((await assetBalance(w, a.address)) - before)}` : `reverted: ${formatRevert(r.revert)}`, model: said })
-      if (!r.ok && expected.ok && expected.mayRevert) {
+      // The last claims of a virtual-deposit vault after a loss, which the formula pays partly out of
+      // virtual assets: within the slack, shares that cannot be paid are that formula's dust.
+      const virtualDust = !expected.ok && expected.reason === 'insufficient-backing' && virtualSlack(m) > 0n && V.previewRedeem(m, shares) - V.totalAssets(m) <= virtualSlack(m)
+      if (!r.ok && ((expected.ok && expected.mayRevert) || virtualDust)) {
         // An implementation-defined revert (redeeming shares worth 0 assets): those shares are dust.
         dust += shares
         continue
@@ -354,6 +437,13 @@ export const erc4626Driver: KindDriver<M> = {
       // with (DIFF-002 would have failed first): there is nothing to compare the payout with.
       if (!expected.ok) continue
       const got = (await assetBalance(w, a.address)) - before
+      if (quoted) {
+        // The payout is the vault's to compute; previewRedeem promised no more than it pays.
+        w.check('ERC4626-EXIT-001', got >= expected.returns, () => ({ message: `${a.name} redeemed its whole balance but received less than previewRedeem promised`, expected: `>= ${expected.returns}`, actual: `${got}` }))
+        const paid = V.redeem(m, a.address, shares, a.address, a.address, got)
+        if (paid.ok) m = paid.state
+        continue
+      }
       w.check('ERC4626-EXIT-001', got === expected.returns, () => ({ message: `${a.name} redeemed its whole balance but received a different amount`, expected: `${expected.returns}`, actual: `${got}` }))
       m = expected.state
     }
@@ -371,19 +461,24 @@ export const erc4626Driver: KindDriver<M> = {
     const shares = () => role(w, S)
     const asset = () => role(w, A)
 
-    type Flow = 'deposit' | 'mint' | 'withdraw' | 'redeem'
     const unit: Record<Flow, string> = { deposit: 'shares', mint: 'assets', withdraw: 'shares', redeem: 'assets' }
     const previewOf: Record<Flow, string> = { deposit: 'previewDeposit', mint: 'previewMint', withdraw: 'previewWithdraw', redeem: 'previewRedeem' }
 
-    /** A vault flow; reads its preview on the chain first (RND-002 compares the action with it). */
-    const flow = async (world: World<M>, name: Flow, label: string, caller: Address, amount: bigint, args: readonly unknown[], predict: (m: M) => Outcome<M, bigint>): Promise<ActionSpec<M>> => {
+    /**
+     * A vault flow; reads its preview on the chain first (RND-002 compares the action with it, and a
+     * vault of no known formula is quoted by it). `owner` is whose max view bounds a withdraw/redeem.
+     */
+    const flow = async (world: World<M>, name: Flow, label: string, caller: Address, amount: bigint, args: readonly unknown[], predict: (m: M, quote?: bigint) => Outcome<M, bigint>, owner?: Account): Promise<ActionSpec<M>> => {
       const preview = await view(world, previewOf[name], [amount])
+      const quoted = isQuoted(world)
+      const max = owner && (name === 'withdraw' || name === 'redeem') ? world.last[`${VT}.${name === 'withdraw' ? 'maxWithdraw' : 'maxRedeem'}(${owner.name})`] : undefined
       return {
         name,
         label,
         caller,
         user: true,
-        predict,
+        predict: quoted ? (s) => quotedPrediction(name, predict(s, preview ?? 0n), s, max !== undefined && amount > max) : predict,
+        settle: quoted ? (s, returned) => (typeof returned === 'bigint' ? predict(s, returned) : predict(s, preview ?? 0n)) : undefined,
         perform: (wd) => callOn(wd, wd.instance.vault, wd.instance.vaultAbi, name, args, caller),
         sameReturn: same,
         formatReturn: (v) => `${typeof v === 'bigint' ? fmt(v) : String(v)} ${unit[name]}`,
@@ -435,8 +530,8 @@ export const erc4626Driver: KindDriver<M> = {
               name === 'deposit'
                 ? amountOf(world, r.amount, [dep, E.balanceOf(m.asset, caller.address), safe(() => V.previewMint(m, 1n))])
                 : amountOf(world, r.amount, [safe(() => V.previewDeposit(m, dep)), V.totalSupply(m), safe(() => V.previewDeposit(m, 10n ** BigInt(world.instance.decimals)))])
-            return flow(world, name, `${caller.name}.${name}(${fmt(amount)}, ${to.name})`, caller.address, amount, [amount, to.address], (s) =>
-              name === 'deposit' ? V.deposit(s, caller.address, amount, to.address) : V.mint(s, caller.address, amount, to.address),
+            return flow(world, name, `${caller.name}.${name}(${fmt(amount)}, ${to.name})`, caller.address, amount, [amount, to.address], (s, quote) =>
+              name === 'deposit' ? V.deposit(s, caller.address, amount, to.address, quote) : V.mint(s, caller.address, amount, to.address, quote),
             )
           }),
         )
@@ -455,10 +550,17 @@ export const erc4626Driver: KindDriver<M> = {
             const allowedShares = owner.address === caller.address ? bal : min(bal, E.allowance(m.shares, owner.address, caller.address))
             const amount =
               name === 'withdraw'
-                ? amountOf(world, r.amount, [safe(() => V.maxWithdraw(m, owner.address)), safe(() => V.convertToAssets(m, allowedShares)), safe(() => V.previewRedeem(m, 1n))])
-                : amountOf(world, r.amount, [V.maxRedeem(m, owner.address), allowedShares, safe(() => V.previewWithdraw(m, 1n))])
-            return flow(world, name, `${caller.name}.${name}(${fmt(amount)}, ${to.name}, ${owner.name})`, caller.address, amount, [amount, to.address, owner.address], (s) =>
-              name === 'withdraw' ? V.withdraw(s, caller.address, amount, to.address, owner.address) : V.redeem(s, caller.address, amount, to.address, owner.address),
+                ? amountOf(world, r.amount, [isQuoted(world) ? world.last[`${VT}.maxWithdraw(${owner.name})`] : safe(() => V.maxWithdraw(m, owner.address)), safe(() => V.convertToAssets(m, allowedShares)), safe(() => V.previewRedeem(m, 1n))])
+                : amountOf(world, r.amount, [isQuoted(world) ? world.last[`${VT}.maxRedeem(${owner.name})`] : V.maxRedeem(m, owner.address), allowedShares, safe(() => V.previewWithdraw(m, 1n))])
+            return flow(
+              world,
+              name,
+              `${caller.name}.${name}(${fmt(amount)}, ${to.name}, ${owner.name})`,
+              caller.address,
+              amount,
+              [amount, to.address, owner.address],
+              (s, quote) => (name === 'withdraw' ? V.withdraw(s, caller.address, amount, to.address, owner.address, quote) : V.redeem(s, caller.address, amount, to.address, owner.address, quote)),
+              owner,
             )
           }),
         )
@@ -481,6 +583,16 @@ export const erc4626Driver: KindDriver<M> = {
       probeAction<M>(`donationAttack(attacker ${r.attacker}, victim +${r.victim}, ${r.x} wei, donate ${describeRecipe(r.donation, ['asset balance'])}, victim deposits ${describeRecipe(r.deposit, ['asset balance'])})`, (world) =>
         donationAttack(world, r),
       ),
+    )
+    const lossArb = fc.record({ amount: amountArb(w, 2) }).map(
+      (r) =>
+        new Checked(
+          new Action<M>(`loss(${describeRecipe(r.amount, ['totalAssets', '1 unit'])})`, (world) => {
+            const held = V.totalAssets(world.model)
+            const amount = min(amountOf(world, r.amount, [held, 10n ** BigInt(world.instance.decimals)]), held)
+            return assetCall('loss', `loss: ${fmt(amount)} assets burned from the vault`, world.instance.vault, false, [world.instance.vault, amount], (s) => V.loss(s, amount))
+          }),
+        ),
     )
     // Vault flows are listed more than once: fc.commands picks uniformly among arbitraries, and
     // most interesting states need a few deposits before anything else means much.
@@ -515,16 +627,7 @@ export const erc4626Driver: KindDriver<M> = {
             }),
           ),
       ),
-      fc.record({ amount: amountArb(w, 2) }).map(
-        (r) =>
-          new Checked(
-            new Action<M>(`loss(${describeRecipe(r.amount, ['totalAssets', '1 unit'])})`, (world) => {
-              const held = V.totalAssets(world.model)
-              const amount = min(amountOf(world, r.amount, [held, 10n ** BigInt(world.instance.decimals)]), held)
-              return assetCall('loss', `loss: ${fmt(amount)} assets burned from the vault`, world.instance.vault, false, [world.instance.vault, amount], (s) => V.loss(s, amount))
-            }),
-          ),
-      ),
+      ...(trackedWorlds.has(w) ? [] : [lossArb]),
       fc.record({ caller: actorIndex, amount: amountArb(w, 3) }).map(
         (r) =>
           new Checked(
