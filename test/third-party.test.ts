@@ -27,3 +27,7 @@ describeVault({ kind: 'erc4626', source: vaults, contract: 'SolmateVault', root,
 // WETH9's shape at =0.7.6 (solc 0.7.6 installed as a dev-dependency alias): its totalSupply() is
 // its coin balance, which force-fed coin raises without a mint. Detected, and judged for that.
 describeVault({ kind: 'native', source: 'test/fixtures/pinned/Weth9Shaped.sol', contract: 'Weth9Shaped', root, name: 'WETH9 (=0.7.6)' })
+
+// The canonical WETH9 itself, from npm (canonical-weth, `pragma solidity >=0.4.22 <0.6`), compiled by
+// solc 0.5.17 installed as a dev-dependency alias: the contract at 0xC02a…6Cc2 on mainnet.
+describeVault({ kind: 'native', source: 'node_modules/canonical-weth/contracts/WETH9.sol', contract: 'WETH9', root, name: 'canonical WETH9 (solc 0.5.17)' })
