@@ -219,4 +219,25 @@ describe('cdp model', () => {
     expectOk(D.setPrice(base, 1n))
     expect(base).toEqual(snapshot)
   })
+
+  it('with a whole-wei rounding margin, lets a borderline position be refused and liquidated, never an unhealthy one accepted', () => {
+    let s = D.createCdpState({ vault: VAULT, price: 2000n * WAD + 17n, minCollateralRatio: RATIO, liquidationBonus: BONUS, roundingMargin: D.WHOLE_WEI_MARGIN })
+    s = expectOk(D.collateralApprove(expectOk(D.mintCollateral(s, A, 10n * WAD)).state, A, MAX_UINT256)).state
+    const amount = 3_333_333_333_333_333_337n
+    s = expectOk(D.deposit(s, A, amount)).state
+    const limit = D.maxBorrow(s, A)
+    // Healthy by the exact rule, by less than 2 wei of value: a whole-wei check may refuse it.
+    expect(D.isBorderline({ collateral: amount, debt: limit }, s.price, RATIO, s.roundingMargin)).toBe(true)
+    const borrowed = expectMayRevert(D.borrow(s, A, limit), 'rounding')
+    // ... and may liquidate it, with the outcome of a liquidation if it does.
+    const held = expectOk(D.mintCollateral(borrowed.state, B, 0n)).state
+    const debtHolder = expectOk(D.debtTransfer(held, A, B, limit)).state
+    expectMayRevert(D.liquidate(debtHolder, B, A), 'position-healthy')
+    // One wei past the exact limit is unhealthy: still a must-revert.
+    expectRevert(D.borrow(s, A, limit + 1n), 'unhealthy')
+    // Without the margin (the exact rule) the same borrow must succeed and the liquidation must revert.
+    const exact = { ...s, roundingMargin: 0n }
+    expect(expectOk(D.borrow(exact, A, limit)).mayRevert).toBeUndefined()
+    expectRevert(D.liquidate({ ...debtHolder, roundingMargin: 0n }, B, A), 'position-healthy')
+  })
 })

@@ -9,12 +9,19 @@
  *  - positions:  `Readonly<Record<Address, Position>>`, absent = { 0, 0 }; empty positions deleted;
  *  - price:      debt units per collateral unit, 1e18-scaled;
  *  - minCollateralRatio, liquidationBonus: 1e18-scaled (1e18 = 100%);
+ *  - roundingMargin: 1e36-scaled, see Borderline below;
  *  - badDebt:    debt written off by under-water liquidations (bookkeeping of the model: the
  *                shortfall the protocol absorbed; the contract need not track it);
  *  - underwaterLiquidations: how many liquidations found collateral worth less than the debt.
  *
  * Health: a position is healthy iff debt == 0 || collateral * price >= debt * minCollateralRatio
  * (both sides are 1e36-scaled; no division, so no rounding).
+ * Borderline: healthy, but by a margin under `roundingMargin` (0 unless set; WHOLE_WEI_MARGIN, 2 wei
+ * of debt value, for a vault that computes value and requirement in whole wei, `collateral * price
+ * / 1e18`, rounding against the borrower: such a check calls a borderline position unhealthy). A
+ * borrow or withdraw leaving a borderline position may revert ('rounding'), and a borderline position
+ * may be liquidated. Rounding the other way, in the borrower's favour, is never allowed: an
+ * unhealthy position stays unhealthy.
  *
  * Overflow: a stored value past 2^256-1 (position fields, token supplies) is must-revert
  * 'overflow'. A product the checks compute (collateral * price, debt * ratio,
@@ -42,13 +49,14 @@ export type CdpState = Readonly<{
   price: bigint
   minCollateralRatio: bigint
   liquidationBonus: bigint
+  roundingMargin: bigint
   badDebt: bigint
   underwaterLiquidations: number
 }>
 
 const EMPTY: Position = { collateral: 0n, debt: 0n }
 
-export function createCdpState(params: { vault: Address; price: bigint; minCollateralRatio: bigint; liquidationBonus: bigint }): CdpState {
+export function createCdpState(params: { vault: Address; price: bigint; minCollateralRatio: bigint; liquidationBonus: bigint; roundingMargin?: bigint }): CdpState {
   assertUint256(params.price, 'price')
   assertUint256(params.minCollateralRatio, 'minCollateralRatio')
   assertUint256(params.liquidationBonus, 'liquidationBonus')
@@ -60,6 +68,7 @@ export function createCdpState(params: { vault: Address; price: bigint; minColla
     price: params.price,
     minCollateralRatio: params.minCollateralRatio,
     liquidationBonus: params.liquidationBonus,
+    roundingMargin: params.roundingMargin ?? 0n,
     badDebt: 0n,
     underwaterLiquidations: 0,
   }
@@ -80,6 +89,14 @@ function withPosition(s: CdpState, owner: Address, pos: Position): Positions {
 /** debt == 0 || collateral * price >= debt * ratio. */
 export function isHealthy(pos: Position, price: bigint, ratio: bigint): boolean {
   return pos.debt === 0n || pos.collateral * price >= pos.debt * ratio
+}
+
+/** 2 wei of debt value, 1e36-scaled: what rounding each side of the check to whole wei can cost. */
+export const WHOLE_WEI_MARGIN = 2n * WAD
+
+/** Healthy, but by less than `margin`: a check that rounds against the borrower may disagree. */
+export function isBorderline(pos: Position, price: bigint, ratio: bigint, margin: bigint): boolean {
+  return margin > 0n && pos.debt > 0n && isHealthy(pos, price, ratio) && pos.collateral * price - pos.debt * ratio < margin
 }
 
 /** True iff evaluating the health check of `pos` multiplies past 2^256-1. */
@@ -176,8 +193,8 @@ export function deposit(s: CdpState, caller: Address, amount: bigint): Outcome<C
  * Must-revert, in order: 'insufficient-collateral' (amount > position collateral), 'unhealthy'
  * (the remaining position is unhealthy), 'insufficient-backing' (the vault's collateral balance
  * is short: unreachable from a consistent state).
- * Implementation-defined, in precedence order: amount == 0 -> 'zero-amount'; health-check product
- * past 2^256-1 -> 'overflow'.
+ * Implementation-defined, in precedence order: amount == 0 -> 'zero-amount'; the remaining position
+ * is borderline -> 'rounding'; health-check product past 2^256-1 -> 'overflow'.
  */
 export function withdraw(s: CdpState, caller: Address, amount: bigint): Outcome<CdpState> {
   assertUint256(amount, 'amount')
@@ -189,7 +206,7 @@ export function withdraw(s: CdpState, caller: Address, amount: bigint): Outcome<
   const sent = E.transfer(s.collateral, s.vault, caller, amount)
   if (!sent.ok) return revert('insufficient-backing', `vault holds ${E.balanceOf(s.collateral, s.vault)} collateral < ${amount}`)
   const state: CdpState = { ...s, collateral: sent.state, positions: withPosition(s, caller, next) }
-  const mayRevert = firstCode(amount === 0n && 'zero-amount', healthCheckOverflows(next, s.price, s.minCollateralRatio) && 'overflow')
+  const mayRevert = firstCode(amount === 0n && 'zero-amount', isBorderline(next, s.price, s.minCollateralRatio, s.roundingMargin) && 'rounding', healthCheckOverflows(next, s.price, s.minCollateralRatio) && 'overflow')
   return success(state, undefined, [event('Withdraw', { owner: caller, amount })], mayRevert)
 }
 
@@ -202,8 +219,8 @@ function unhealthy(pos: Position, s: CdpState): Revert {
  * Event: Borrow(owner, amount).
  * Must-revert, in order: 'overflow' (position debt past 2^256-1), 'unhealthy' (the resulting
  * position is unhealthy), 'overflow' (debt token supply).
- * Implementation-defined, in precedence order: amount == 0 -> 'zero-amount'; health-check product
- * past 2^256-1 -> 'overflow'.
+ * Implementation-defined, in precedence order: amount == 0 -> 'zero-amount'; the resulting position
+ * is borderline -> 'rounding'; health-check product past 2^256-1 -> 'overflow'.
  */
 export function borrow(s: CdpState, caller: Address, amount: bigint): Outcome<CdpState> {
   assertUint256(amount, 'amount')
@@ -216,7 +233,7 @@ export function borrow(s: CdpState, caller: Address, amount: bigint): Outcome<Cd
   const minted = E.mint(s.debt, caller, amount)
   if (!minted.ok) return minted
   const state: CdpState = { ...s, debt: minted.state, positions: withPosition(s, caller, next) }
-  const mayRevert = firstCode(amount === 0n && 'zero-amount', healthCheckOverflows(next, s.price, s.minCollateralRatio) && 'overflow')
+  const mayRevert = firstCode(amount === 0n && 'zero-amount', isBorderline(next, s.price, s.minCollateralRatio, s.roundingMargin) && 'rounding', healthCheckOverflows(next, s.price, s.minCollateralRatio) && 'overflow')
   return success(state, undefined, [event('Borrow', { owner: caller, amount })], mayRevert)
 }
 
@@ -247,16 +264,18 @@ export function repay(s: CdpState, caller: Address, amount: bigint): Outcome<Cdp
  * is under water: badDebt += debt - mulDiv(collateral, price, WAD, 'floor') and
  * underwaterLiquidations += 1.
  * Event: Liquidate(liquidator, owner, debt, seized).
- * Must-revert, in order: 'position-healthy' (owner healthy, including debt 0),
+ * Must-revert, in order: 'position-healthy' (owner healthy, including debt 0, and not borderline),
  * 'insufficient-balance' (caller's debt-token balance < debt), 'insufficient-backing'.
- * Implementation-defined: a product of the health check or of debt * (WAD + bonus) past 2^256-1
- * -> 'overflow'.
+ * Implementation-defined, in precedence order: the position is borderline -> 'position-healthy'
+ * (the outcome is that of a liquidation); a product of the health check or of debt * (WAD + bonus)
+ * past 2^256-1 -> 'overflow'.
  */
 export function liquidate(s: CdpState, caller: Address, owner: Address): Outcome<CdpState, bigint> {
   caller = toAddress(caller)
   owner = toAddress(owner)
   const p = positionOf(s, owner)
-  if (isHealthy(p, s.price, s.minCollateralRatio)) return revert('position-healthy', `position of ${owner} is healthy`)
+  const borderline = isBorderline(p, s.price, s.minCollateralRatio, s.roundingMargin)
+  if (isHealthy(p, s.price, s.minCollateralRatio) && !borderline) return revert('position-healthy', `position of ${owner} is healthy`)
   const burned = E.burn(s.debt, caller, p.debt)
   if (!burned.ok) return burned
   const seized = s.price === 0n ? p.collateral : min(p.collateral, mulDiv(p.debt, WAD + s.liquidationBonus, s.price, 'floor'))
@@ -273,6 +292,7 @@ export function liquidate(s: CdpState, caller: Address, owner: Address): Outcome
     underwaterLiquidations: s.underwaterLiquidations + (underwater ? 1 : 0),
   }
   const mayRevert = firstCode(
+    borderline && 'position-healthy',
     (healthCheckOverflows(p, s.price, s.minCollateralRatio) || p.debt * (WAD + s.liquidationBonus) > MAX_UINT256) && 'overflow',
   )
   return success(state, seized, [event('Liquidate', { liquidator: caller, owner, debt: p.debt, seized })], mayRevert)

@@ -21,6 +21,7 @@ import * as E from '../model/erc20.ts'
 import { MAX_UINT256 } from '../model/math.ts'
 import { cdpCommands } from './cdp-actions.ts'
 import { C, DEBT, type M, PRICE, V, collOf, debtOf, initialPrices } from './cdp-common.ts'
+import { detectHealthRule } from './cdp-detect.ts'
 import { cdpExit } from './cdp-exit.ts'
 import { cdpInvariants } from './cdp-invariants.ts'
 import { allowanceReads, role, tokenReads } from './common.ts'
@@ -95,7 +96,9 @@ export const cdpDriver: KindDriver<M> = {
       m = ok(D.mintCollateral(m, a.address, amount))
       m = ok(D.collateralApprove(m, a.address, MAX_UINT256))
     }
-    return m
+    const rule = await detectHealthRule(w, m)
+    w.note(rule.label)
+    return { ...m, roundingMargin: rule.margin }
   },
 
   reads(w) {

@@ -39,6 +39,19 @@ describe('erc4626 vaults of no known conversion family', () => {
   }, 120_000)
 })
 
+describe('cdp health rules', () => {
+  test('a CDP whose health check works in whole wei, rounding against the borrower, is detected and passes', async () => {
+    const r = await runSuite({ kind: 'cdp', source: 'test/fixtures/families/CdpHealthRules.sol', contract: 'CdpWholeWeiHealth', root })
+    expect(r.detected?.join('\n')).toMatch(/health check: in whole wei of debt value, rounding against the borrower, detected/)
+    expect(failedOf(r), formatCampaign(r)).toEqual([])
+  }, 120_000)
+
+  test('the reference CDP is detected as exact', async () => {
+    const r = await runSuite({ kind: 'cdp', contract: 'CollateralDebtVault' }, { runs: 2 })
+    expect(r.detected).toContain('health check: exact (collateral * price >= debt * ratio), detected')
+  }, 120_000)
+})
+
 describe('judging without a formula is not blind', () => {
   // Every buggy erc4626 fixture, judged as if its formula were unknown (knob conversions: 'quoted'):
   // the checks that need no formula must still catch each one.
