@@ -25,9 +25,9 @@ export type ActionSpec<M> = {
    * Where the standard leaves an amount to the implementation (an ERC-4626 vault whose conversions
    * fit no known formula): the prediction once the contract has succeeded, given what it returned.
    * `predict` still decides whether the call had to succeed or revert; the state, events and
-   * invariants are then judged against this outcome instead.
+   * invariants are then judged against this outcome instead. `post` is what was observed after.
    */
-  settle?: (m: M, returned: unknown) => Outcome<M, unknown>
+  settle?: (m: M, returned: unknown, post: Observation) => Outcome<M, unknown>
   perform: (w: World<M>) => Promise<CallResult>
   /** Renders a return value for the trace (`1000 shares`). */
   formatReturn?: (v: unknown) => string
@@ -223,7 +223,6 @@ export class World<M> {
       calls = this.calls.log
       this.calls.log = undefined
     }
-    if (spec.settle && outcome.ok && result.ok) outcome = spec.settle(preModel, result.result)
     const line: TraceLine | undefined = this.trace
       ? { step: this.stepIndex + 1, label: spec.label, contract: this.withNames(describeResult(result, spec)), model: spec.unspecified ? (spec.unspecified.privileged ? 'anything (privileged)' : 'revert, or no observed change') : describeOutcome(outcome, spec) }
       : undefined
@@ -234,6 +233,10 @@ export class World<M> {
       // The step that broke a view belongs in the counterexample, marked as the failing one.
       if (line && e instanceof PropertyViolation) this.trace!.push({ ...line, failed: e.propertyId })
       throw e
+    }
+    if (spec.settle && outcome.ok && result.ok) {
+      outcome = spec.settle(preModel, result.result, post)
+      if (line) line.model = describeOutcome(outcome, spec)
     }
     this.stepIndex++
     this.stats.actions++

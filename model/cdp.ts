@@ -264,13 +264,16 @@ export function repay(s: CdpState, caller: Address, amount: bigint): Outcome<Cdp
  * is under water: badDebt += debt - mulDiv(collateral, price, WAD, 'floor') and
  * underwaterLiquidations += 1.
  * Event: Liquidate(liquidator, owner, debt, seized).
+ * `seized`, when given, is the amount the vault computed instead: a vault that takes the bonus on
+ * the collateral value (debt / price, then * (1 + bonus)) rounds twice and may pay up to
+ * SEIZE_ROUNDING less, in the protocol's favour. The caller decides whether a figure is acceptable.
  * Must-revert, in order: 'position-healthy' (owner healthy, including debt 0, and not borderline),
  * 'insufficient-balance' (caller's debt-token balance < debt), 'insufficient-backing'.
  * Implementation-defined, in precedence order: the position is borderline -> 'position-healthy'
  * (the outcome is that of a liquidation); a product of the health check or of debt * (WAD + bonus)
  * past 2^256-1 -> 'overflow'.
  */
-export function liquidate(s: CdpState, caller: Address, owner: Address): Outcome<CdpState, bigint> {
+export function liquidate(s: CdpState, caller: Address, owner: Address, seizedQuote?: bigint): Outcome<CdpState, bigint> {
   caller = toAddress(caller)
   owner = toAddress(owner)
   const p = positionOf(s, owner)
@@ -278,7 +281,7 @@ export function liquidate(s: CdpState, caller: Address, owner: Address): Outcome
   if (isHealthy(p, s.price, s.minCollateralRatio) && !borderline) return revert('position-healthy', `position of ${owner} is healthy`)
   const burned = E.burn(s.debt, caller, p.debt)
   if (!burned.ok) return burned
-  const seized = s.price === 0n ? p.collateral : min(p.collateral, mulDiv(p.debt, WAD + s.liquidationBonus, s.price, 'floor'))
+  const seized = seizedQuote ?? seizedFor(s, p)
   const sent = E.transfer(s.collateral, s.vault, caller, seized)
   if (!sent.ok) return revert('insufficient-backing', `vault holds ${E.balanceOf(s.collateral, s.vault)} collateral < ${seized}`)
   const positions = withPosition(s, owner, { collateral: p.collateral - seized, debt: 0n })
@@ -297,6 +300,17 @@ export function liquidate(s: CdpState, caller: Address, owner: Address): Outcome
   )
   return success(state, seized, [event('Liquidate', { liquidator: caller, owner, debt: p.debt, seized })], mayRevert)
 }
+
+/** What a liquidation of `p` pays: min(collateral, floor(debt * (WAD + bonus) / price)); everything at price 0. */
+export function seizedFor(s: CdpState, p: Position): bigint {
+  return s.price === 0n ? p.collateral : min(p.collateral, mulDiv(p.debt, WAD + s.liquidationBonus, s.price, 'floor'))
+}
+
+/**
+ * How much less than seizedFor a correct vault may pay: rounding debt / price and then the bonus
+ * separately loses at most 1 wei in each division.
+ */
+export const SEIZE_ROUNDING = 2n
 
 /** The oracle moves: must-succeed, no events (the oracle is another contract). */
 export function setPrice(s: CdpState, price: bigint): Outcome<CdpState> {

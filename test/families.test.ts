@@ -46,6 +46,12 @@ describe('cdp health rules', () => {
     expect(failedOf(r), formatCampaign(r)).toEqual([])
   }, 120_000)
 
+  test('a CDP taking the liquidation bonus on the collateral value (paying a wei or two less) passes', async () => {
+    const r = await runSuite({ kind: 'cdp', source: 'test/fixtures/families/CdpHealthRules.sol', contract: 'CdpBonusOnValue', root })
+    expect(failedOf(r), formatCampaign(r)).toEqual([])
+    expect(r.stats.actions).toBeGreaterThan(100)
+  }, 120_000)
+
   test('the reference CDP is detected as exact', async () => {
     const r = await runSuite({ kind: 'cdp', contract: 'CollateralDebtVault' }, { runs: 2 })
     expect(r.detected).toContain('health check: exact (collateral * price >= debt * ratio), detected')
