@@ -122,6 +122,18 @@ export async function detectConversions<M>(w: World<M>): Promise<Conversions> {
       { virtualShares: 0n, virtualAssets: 0n, label: 'no virtual offset, 1:1 while empty (solmate family)' },
     ]
     const family = candidates.find((c) => conversionsFit(c.virtualShares, c.virtualAssets))
+    if (!family) {
+      // One wei off the family the decimals suggest, in the user's favour, is that family rounding
+      // the wrong way (EIP-4626: conversions round down), not a formula of its own.
+      const closest = candidates[0]
+      const off = predicted(stateOf(closest.virtualShares, closest.virtualAssets), x, y)
+      const roundsUp = (['convertToShares', 'convertToAssets'] as const).every((fn) => {
+        const want = off[fn]
+        const have = empty[fn]
+        return want !== undefined && have !== undefined && have >= want && have - want <= 1n
+      })
+      if (roundsUp) return { ...closest, label: `${closest.label}, detected; its conversions round up by one wei, which EIP-4626 forbids` }
+    }
     if (!family) return { unknown: `convertToShares(${x}) = ${empty.convertToShares} and convertToAssets(${y}) = ${empty.convertToAssets} on an empty vault holding ${donated} assets fit no known family` }
 
     // The conversions fit; do the previews and a deposit follow them too? EIP-4626 lets previews

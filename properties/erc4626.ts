@@ -104,7 +104,7 @@ async function conversions(w: World<M>): Promise<{ virtualShares: bigint; virtua
     )
     return { virtualShares: 1n, virtualAssets: 1n }
   }
-  w.note(`conversions: ${d.label}, detected`)
+  w.note(d.label.includes(', detected') ? `conversions: ${d.label}` : `conversions: ${d.label}, detected`)
   return d
 }
 
@@ -261,6 +261,7 @@ async function postStepChecks(w: World<M>): Promise<void> {
         }))
       }
     }
+    if (quoted && differential) await conversionsInvert(w, label, post, r)
   }
   if (backing) {
     let owed = 0n
@@ -296,6 +297,28 @@ async function postStepChecks(w: World<M>): Promise<void> {
         actual: `${mw}`,
       }))
     }
+  }
+}
+
+/**
+ * Without a formula, what the conversions must still agree on: they are one ideal exchange rate in
+ * two directions, each rounded down, so converting an actor's assets to shares and back gives no
+ * more than it started with and loses no more than one share's worth and two wei of rounding.
+ */
+async function conversionsInvert(w: World<M>, label: string, post: Record<string, bigint>, r: Record<string, bigint | undefined>): Promise<void> {
+  const oneShare = await view(w, 'convertToAssets', [1n])
+  if (oneShare === undefined) return
+  for (const a of w.actors) {
+    const assets = post[`${A}.balanceOf(${a.name})`] ?? 0n
+    const shares = r[`convertToShares(${a.name})`]
+    if (assets === 0n || shares === undefined) continue
+    const back = await view(w, 'convertToAssets', [shares])
+    if (back === undefined) continue
+    w.check('ERC4626-DIFF-002', back <= assets && assets - back <= oneShare + 2n, () => ({
+      message: `after ${label} convertToAssets(convertToShares(${assets})) = ${back}: the two conversions are not one exchange rate rounded down (EIP-4626)`,
+      expected: `between ${assets - oneShare - 2n} and ${assets}`,
+      actual: `${back}`,
+    }))
   }
 }
 

@@ -39,6 +39,14 @@ describe('erc4626 vaults of no known conversion family', () => {
   }, 120_000)
 })
 
+test('conversions that are not one exchange rate are caught without a formula (ERC4626-DIFF-002)', async () => {
+  const r = await runSuite({ kind: 'erc4626', source, contract: 'ConversionsDisagree', root })
+  expect(r.detected?.join('\n')).toMatch(/judged without a formula/)
+  const p = r.properties.find((x) => x.id === 'ERC4626-DIFF-002')!
+  expect(p.status, formatCampaign(r)).toBe('failed')
+  expect(p.counterexample?.message).toMatch(/the two conversions are not one exchange rate rounded down/)
+}, 120_000)
+
 describe('cdp health rules', () => {
   test('a CDP whose health check works in whole wei, rounding against the borrower, is detected and passes', async () => {
     const r = await runSuite({ kind: 'cdp', source: 'test/fixtures/families/CdpHealthRules.sol', contract: 'CdpWholeWeiHealth', root })
