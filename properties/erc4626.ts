@@ -773,7 +773,9 @@ async function donationAttack(w: World<M>, r: { attacker: number; victim: number
         `the first-depositor donation attack (deposit ${x}, donate ${donation}, ${victim.name} deposits ${v}, redeem all) profited ${end - start} assets` +
         // Why it is the design's weakness, not a slip: with no virtual offset the first share can be
         // priced at anything, so the victim's deposit rounds to few shares and the rest is captured.
-        (w.model.virtualShares === 0n ? '; the vault has no virtual offset, so one donated share price rounds the next deposit down to the attacker\'s gain (EIP-4626 security considerations: use a virtual offset or seed the vault)' : ''),
+        (w.model.virtualShares === 0n ? '; the vault has no virtual offset, so one donated share price rounds the next deposit down to the attacker\'s gain (EIP-4626 security considerations: use a virtual offset or seed the vault)' : '') +
+        // Nothing donated: the gain came out of the victim's deposit itself.
+        (donation === 0n ? `; nothing was donated, so the gain came out of ${victim.name}'s deposit: the vault hands part of each deposit (a fee kept in the vault, or rounding) to the holders already in it, and depositing just before another deposit and redeeming just after captures it` : ''),
       expected: `${attacker.name} ends with <= ${start} assets`,
       actual: `${end}`,
     }))

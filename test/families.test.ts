@@ -47,6 +47,12 @@ test('conversions that are not one exchange rate are caught without a formula (E
   expect(p.counterexample?.message).toMatch(/the two conversions are not one exchange rate rounded down/)
 }, 120_000)
 
+test('a fee kept in the vault is reported for what it is: the first depositor captures part of the next deposit', async () => {
+  const r = await runSuite({ kind: 'erc4626', source, contract: 'EntryFeeKeptVault', root })
+  expect(failedOf(r), formatCampaign(r)).toEqual(['ERC4626-RND-003'])
+  expect(r.properties.find((x) => x.id === 'ERC4626-RND-003')!.counterexample?.message).toMatch(/nothing was donated, so the gain came out of .* deposit: the vault hands part of each deposit/)
+}, 120_000)
+
 describe('cdp health rules', () => {
   test('a CDP whose health check works in whole wei, rounding against the borrower, is detected and passes', async () => {
     const r = await runSuite({ kind: 'cdp', source: 'test/fixtures/families/CdpHealthRules.sol', contract: 'CdpWholeWeiHealth', root })
