@@ -16,7 +16,7 @@ import { role } from './common.ts'
 import { ok } from './reserve.ts'
 
 /** A known family, or why none fits (`tracked`: totalAssets() is not the vault's asset balance). */
-export type Conversions = { virtualShares: bigint; virtualAssets: bigint; label: string } | { unknown: string; tracked?: boolean }
+export type Conversions = { virtualShares: bigint; virtualAssets: bigint; label: string; remark?: string } | { unknown: string; tracked?: boolean }
 
 const MAX_OFFSET = 18
 
@@ -132,9 +132,9 @@ export async function detectConversions<M>(w: World<M>): Promise<Conversions> {
         const have = empty[fn]
         return want !== undefined && have !== undefined && have >= want && have - want <= 1n
       })
-      if (roundsUp) return { ...closest, label: `${closest.label}, detected; its conversions round up by one wei, which EIP-4626 forbids` }
+      if (roundsUp) return { ...closest, remark: 'its conversions round up by one wei, which EIP-4626 forbids' }
+      return { unknown: `convertToShares(${x}) = ${empty.convertToShares} and convertToAssets(${y}) = ${empty.convertToAssets} on an empty vault holding ${donated} assets fit no known family` }
     }
-    if (!family) return { unknown: `convertToShares(${x}) = ${empty.convertToShares} and convertToAssets(${y}) = ${empty.convertToAssets} on an empty vault holding ${donated} assets fit no known family` }
 
     // The conversions fit; do the previews and a deposit follow them too? EIP-4626 lets previews
     // include fees, so a vault that departs from the formula only ever in its own favour is a family

@@ -104,7 +104,7 @@ async function conversions(w: World<M>): Promise<{ virtualShares: bigint; virtua
     )
     return { virtualShares: 1n, virtualAssets: 1n }
   }
-  w.note(d.label.includes(', detected') ? `conversions: ${d.label}` : `conversions: ${d.label}, detected`)
+  w.note(`conversions: ${d.label}, detected${d.remark ? `; ${d.remark}` : ''}`)
   return d
 }
 
