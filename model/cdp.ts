@@ -99,6 +99,11 @@ export function isBorderline(pos: Position, price: bigint, ratio: bigint, margin
   return margin > 0n && pos.debt > 0n && isHealthy(pos, price, ratio) && pos.collateral * price - pos.debt * ratio < margin
 }
 
+/** Whether `pos` may be liquidated: unhealthy, or borderline (a whole-wei check may call it unhealthy). */
+export function isLiquidatable(pos: Position, price: bigint, ratio: bigint, margin: bigint): boolean {
+  return !isHealthy(pos, price, ratio) || isBorderline(pos, price, ratio, margin)
+}
+
 /** True iff evaluating the health check of `pos` multiplies past 2^256-1. */
 function healthCheckOverflows(pos: Position, price: bigint, ratio: bigint): boolean {
   return pos.collateral * price > MAX_UINT256 || pos.debt * ratio > MAX_UINT256
@@ -278,10 +283,10 @@ export function liquidate(s: CdpState, caller: Address, owner: Address, seizedQu
   owner = toAddress(owner)
   const p = positionOf(s, owner)
   const borderline = isBorderline(p, s.price, s.minCollateralRatio, s.roundingMargin)
-  if (isHealthy(p, s.price, s.minCollateralRatio) && !borderline) return revert('position-healthy', `position of ${owner} is healthy`)
+  if (!isLiquidatable(p, s.price, s.minCollateralRatio, s.roundingMargin)) return revert('position-healthy', `position of ${owner} is healthy`)
   const burned = E.burn(s.debt, caller, p.debt)
   if (!burned.ok) return burned
-  const seized = seizedQuote ?? seizedFor(s, p)
+  const seized = seizedQuote ?? seizedFor(p, s.price, s.liquidationBonus)
   const sent = E.transfer(s.collateral, s.vault, caller, seized)
   if (!sent.ok) return revert('insufficient-backing', `vault holds ${E.balanceOf(s.collateral, s.vault)} collateral < ${seized}`)
   const positions = withPosition(s, owner, { collateral: p.collateral - seized, debt: 0n })
@@ -302,8 +307,8 @@ export function liquidate(s: CdpState, caller: Address, owner: Address, seizedQu
 }
 
 /** What a liquidation of `p` pays: min(collateral, floor(debt * (WAD + bonus) / price)); everything at price 0. */
-export function seizedFor(s: CdpState, p: Position): bigint {
-  return s.price === 0n ? p.collateral : min(p.collateral, mulDiv(p.debt, WAD + s.liquidationBonus, s.price, 'floor'))
+export function seizedFor(p: Position, price: bigint, bonus: bigint): bigint {
+  return price === 0n ? p.collateral : min(p.collateral, mulDiv(p.debt, WAD + bonus, price, 'floor'))
 }
 
 /**

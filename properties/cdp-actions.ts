@@ -158,7 +158,7 @@ export function cdpCommands(w: World<M>): fc.Arbitrary<fc.AsyncCommand<World<M>,
     // A vault that pays up to SEIZE_ROUNDING less (the bonus taken on the collateral value, rounded
     // twice) is followed at what it paid; more than the formula, or less by more, is judged as is.
     settle: (s, _returned, post) => {
-      const exact = D.seizedFor(s, pos(s, target.address))
+      const exact = D.seizedFor(pos(s, target.address), s.price, s.liquidationBonus)
       const paid = E.balanceOf(s.collateral, s.vault) - (post[`${C}.balanceOf(vault)`] ?? 0n)
       return paid < exact && exact - paid <= D.SEIZE_ROUNDING ? D.liquidate(s, caller.address, target.address, paid) : D.liquidate(s, caller.address, target.address)
     },

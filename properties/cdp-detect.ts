@@ -9,8 +9,8 @@
 import type { World } from '../engine/step.ts'
 import * as D from '../model/cdp.ts'
 import { WAD, mulDiv } from '../model/math.ts'
-import { C, type M } from './cdp-common.ts'
-import { role } from './common.ts'
+import type { M } from './cdp-common.ts'
+import { callOn, role } from './common.ts'
 
 export type HealthRule = { margin: bigint; label: string }
 
@@ -24,7 +24,6 @@ function wholeWeiRefuses(pos: D.Position, price: bigint, ratio: bigint): boolean
 export async function detectHealthRule(w: World<M>, m: M): Promise<HealthRule> {
   if (m.minCollateralRatio === 0n) return EXACT
   const me = w.actors[0].address
-  const coll = role(w, C)
   const oracle = role(w, 'oracle')
   const unit = 10n ** BigInt(w.instance.decimals)
   // A collateral amount and a price near the current one at which borrowing the exact limit leaves
@@ -40,13 +39,13 @@ export async function detectHealthRule(w: World<M>, m: M): Promise<HealthRule> {
   if (!probe) return EXACT
   const { amount, price, limit } = probe
   return w.inSnapshot(async () => {
-    const call = (address: `0x${string}`, abi: readonly unknown[], functionName: string, args: readonly unknown[]) => w.chain.call({ address, abi: abi as never, functionName, args, from: me })
-    if (!(await call(oracle.address, oracle.abi, 'setPrice', [price])).ok) return EXACT
-    if (!(await call(w.instance.vault, w.instance.vaultAbi, 'deposit', [amount])).ok) return EXACT
-    if ((await call(w.instance.vault, w.instance.vaultAbi, 'borrow', [limit])).ok) return EXACT
+    const vault = (fn: string, args: readonly unknown[]) => callOn(w, w.instance.vault, w.instance.vaultAbi, fn, args, me)
+    if (!(await callOn(w, oracle.address, oracle.abi, 'setPrice', [price], me)).ok) return EXACT
+    if (!(await vault('deposit', [amount])).ok) return EXACT
+    if ((await vault('borrow', [limit])).ok) return EXACT
     // Refused at the exact limit: is it the rounding, or a stricter rule (which the run will judge)?
     const lower = limit - (D.WHOLE_WEI_MARGIN + m.minCollateralRatio - 1n) / m.minCollateralRatio
-    if (lower <= 0n || !(await call(w.instance.vault, w.instance.vaultAbi, 'borrow', [lower])).ok) return EXACT
+    if (lower <= 0n || !(await vault('borrow', [lower])).ok) return EXACT
     return {
       margin: D.WHOLE_WEI_MARGIN,
       label:

@@ -5,8 +5,8 @@
  */
 import type { Address } from 'viem'
 import type { StepContext, StepInvariant } from '../engine/step.ts'
-import { SEIZE_ROUNDING, isBorderline } from '../model/cdp.ts'
-import { MAX_UINT256, WAD, min } from '../model/math.ts'
+import { SEIZE_ROUNDING, isLiquidatable, seizedFor } from '../model/cdp.ts'
+import { MAX_UINT256, WAD } from '../model/math.ts'
 import { C, type CdpSpec, DEBT, type M, PRICE, V, collOf, debtOf, healthy } from './cdp-common.ts'
 import { checkAccess, fmt } from './common.ts'
 
@@ -64,7 +64,7 @@ export const cdpInvariants: readonly StepInvariant<M>[] = [
         if (a.address.toLowerCase() === spec.caller.toLowerCase()) continue
         const [c0, d0, c1, d1] = [collOf(pre, a.name), debtOf(pre, a.name), collOf(post, a.name), debtOf(post, a.name)]
         if (c0 === c1 && d0 === d1) continue
-        const liquidatable = spec.name === 'liquidate' && target === a.address.toLowerCase() && (!healthy(c0, d0, pre[PRICE], preModel.minCollateralRatio) || isBorderline({ collateral: c0, debt: d0 }, pre[PRICE], preModel.minCollateralRatio, preModel.roundingMargin))
+        const liquidatable = spec.name === 'liquidate' && target === a.address.toLowerCase() && isLiquidatable({ collateral: c0, debt: d0 }, pre[PRICE], preModel.minCollateralRatio, preModel.roundingMargin)
         w.check('CDP-ACCESS-001', liquidatable, () => ({
           message: `${spec.label} changed ${a.name}'s position${spec.name === 'liquidate' && target === a.address.toLowerCase() ? ' although it was healthy' : ''}`,
           expected: `${a.name}: collateral ${c0}, debt ${d0}`,
@@ -91,17 +91,17 @@ export function liquidationChecks(ctx: StepContext<M>, liquidator: Address, owne
   const bonus = preModel.liquidationBonus
   const isHealthy = healthy(coll, debt, price, ratio)
   // Borderline positions may go either way: a check in whole wei, rounding against the borrower, is correct.
-  const borderline = isBorderline({ collateral: coll, debt }, price, ratio, preModel.roundingMargin)
+  const liquidatable = isLiquidatable({ collateral: coll, debt }, price, ratio, preModel.roundingMargin)
   const overflows = coll * price > MAX_UINT256 || debt * ratio > MAX_UINT256 || debt * (WAD + bonus) > MAX_UINT256
   const funds = pre[`${DEBT}.balanceOf(${ln})`]
   const state = `collateral ${coll}, debt ${debt}, price ${price}`
   if (isHealthy) {
-    if (!borderline) w.check('CDP-LIQ-001', !result.ok, () => ({ message: `${ln} liquidated ${on}'s healthy position`, expected: `revert (${state}: collateral * price = ${coll * price} >= debt * ratio = ${debt * ratio})`, actual: 'success' }))
+    if (!liquidatable) w.check('CDP-LIQ-001', !result.ok, () => ({ message: `${ln} liquidated ${on}'s healthy position`, expected: `revert (${state}: collateral * price = ${coll * price} >= debt * ratio = ${debt * ratio})`, actual: 'success' }))
   } else if (funds >= debt && !overflows) {
     w.check('CDP-LIQ-001', result.ok, () => ({ message: `${ln} could not liquidate ${on}'s unhealthy position while holding enough debt tokens`, expected: `success (${state}; liquidator holds ${funds})`, actual: 'revert' }))
   }
   if (!result.ok) return
-  const want = price === 0n ? coll : min(coll, (debt * (WAD + bonus)) / price)
+  const want = seizedFor({ collateral: coll, debt }, price, bonus)
   const seized = post[`${C}.balanceOf(${ln})`] - pre[`${C}.balanceOf(${ln})`]
   // Up to SEIZE_ROUNDING less is rounding in the protocol's favour (the bonus taken on the value).
   w.check('CDP-LIQ-001', seized <= want && want - seized <= SEIZE_ROUNDING, () => ({ message: `${ln}.liquidate(${on}) paid the wrong amount of collateral`, expected: `seized min(${coll}, ${debt} * ${WAD + bonus} / ${price}) = ${want} (or up to ${SEIZE_ROUNDING} wei less)`, actual: `seized ${seized}` }))
