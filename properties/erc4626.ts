@@ -495,13 +495,15 @@ export const erc4626Driver: KindDriver<M> = {
       const preview = await view(world, previewOf[name], [amount])
       const quoted = isQuoted(world)
       const max = owner && (name === 'withdraw' || name === 'redeem') ? world.last[`${VT}.${name === 'withdraw' ? 'maxWithdraw' : 'maxRedeem'}(${owner.name})`] : undefined
+      const beforeCall = (s: M) => quotedPrediction(name, predict(s, preview ?? 0n), s, max !== undefined && amount > max)
       return {
         name,
         label,
         caller,
         user: true,
-        predict: quoted ? (s) => quotedPrediction(name, predict(s, preview ?? 0n), s, max !== undefined && amount > max) : predict,
-        settle: quoted ? (s, returned) => (typeof returned === 'bigint' ? predict(s, returned) : predict(s, preview ?? 0n)) : undefined,
+        predict: quoted ? beforeCall : predict,
+        // A return that is no amount leaves the prediction made before the call as it was.
+        settle: quoted ? (s, returned) => (typeof returned === 'bigint' ? predict(s, returned) : beforeCall(s)) : undefined,
         perform: (wd) => callOn(wd, wd.instance.vault, wd.instance.vaultAbi, name, args, caller),
         sameReturn: same,
         formatReturn: (v) => `${typeof v === 'bigint' ? fmt(v) : String(v)} ${unit[name]}`,
