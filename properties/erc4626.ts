@@ -142,6 +142,9 @@ function quotedPrediction(name: Flow, o: Outcome<M, bigint>, preModel: M, overMa
   return o
 }
 
+/** The vault's own max view for `owner` before this step, as observed: the bound of a quoted withdraw/redeem. */
+const observedMax = (w: World<M>, name: 'withdraw' | 'redeem', owner: Account): bigint => w.last[`${VT}.${name === 'withdraw' ? 'maxWithdraw' : 'maxRedeem'}(${owner.name})`]
+
 /** Reads a vault view; undefined when it reverts (a preview that overflows, say). */
 async function view(w: World<M>, fn: string, args: readonly unknown[]): Promise<bigint | undefined> {
   try {
@@ -494,7 +497,7 @@ export const erc4626Driver: KindDriver<M> = {
     const flow = async (world: World<M>, name: Flow, label: string, caller: Address, amount: bigint, args: readonly unknown[], predict: (m: M, quote?: bigint) => Outcome<M, bigint>, owner?: Account): Promise<ActionSpec<M>> => {
       const preview = await view(world, previewOf[name], [amount])
       const quoted = isQuoted(world)
-      const max = owner && (name === 'withdraw' || name === 'redeem') ? world.last[`${VT}.${name === 'withdraw' ? 'maxWithdraw' : 'maxRedeem'}(${owner.name})`] : undefined
+      const max = owner && (name === 'withdraw' || name === 'redeem') ? observedMax(world, name, owner) : undefined
       const beforeCall = (s: M) => quotedPrediction(name, predict(s, preview ?? 0n), s, max !== undefined && amount > max)
       return {
         name,
@@ -575,8 +578,8 @@ export const erc4626Driver: KindDriver<M> = {
             const allowedShares = owner.address === caller.address ? bal : min(bal, E.allowance(m.shares, owner.address, caller.address))
             const amount =
               name === 'withdraw'
-                ? amountOf(world, r.amount, [isQuoted(world) ? world.last[`${VT}.maxWithdraw(${owner.name})`] : safe(() => V.maxWithdraw(m, owner.address)), safe(() => V.convertToAssets(m, allowedShares)), safe(() => V.previewRedeem(m, 1n))])
-                : amountOf(world, r.amount, [isQuoted(world) ? world.last[`${VT}.maxRedeem(${owner.name})`] : V.maxRedeem(m, owner.address), allowedShares, safe(() => V.previewWithdraw(m, 1n))])
+                ? amountOf(world, r.amount, [isQuoted(world) ? observedMax(world, name, owner) : safe(() => V.maxWithdraw(m, owner.address)), safe(() => V.convertToAssets(m, allowedShares)), safe(() => V.previewRedeem(m, 1n))])
+                : amountOf(world, r.amount, [isQuoted(world) ? observedMax(world, name, owner) : V.maxRedeem(m, owner.address), allowedShares, safe(() => V.previewWithdraw(m, 1n))])
             return flow(
               world,
               name,
