@@ -8,63 +8,33 @@
  * (PropertyResult.actions of that property: actions run while it was enabled, failing run included
  * as fast-check reports it), time to detect (campaign start, deploy included, to the end of the
  * first violating run), shrink time, and its shrunk length. "best len" is the shortest shrunk
- * counterexample over all properties the fixture tripped in that seed, compared with MINIMAL below.
+ * counterexample over all properties the fixture tripped in that seed, compared with the minimal
+ * length a bounded search finds (bench/minimal-search.ts: fewest steps first over a fixed alphabet
+ * of the kind's commands; it tries every sequence shorter than the best campaign's, so it proves
+ * that length minimal or finds a shorter one; "≥n" where its budget ran out first).
  * Lengths count user and environment actions only, not the `exit probe:` lines of a trace.
+ *
+ *   --search-budget 20000   child evaluations per fixture for the search (0: no search)
  */
 import { runSuite } from '../runner/suite.ts'
 import { loadTarget } from '../engine/target.ts'
 import { FIXTURES } from '../properties/fixtures.ts'
 import type { Kind } from '../engine/property.ts'
 import { actionCount, arg, fmtN, fmtS, median, printTable, worst } from './util.ts'
-
-/**
- * The shortest action sequence that trips any of the fixture's properties, by reasoning about the
- * bug and the driver's starting state (reserve actors start holding wrapped tokens; native and
- * erc4626 vaults start empty; the exit probe runs after every run and withdraws everything).
- */
-const MINIMAL: Record<string, { len: number; why: string }> = {
-  ReserveUnbackedMintOnEdge: { len: 1, why: 'depositFor(7)' },
-  ReserveWithdrawBurnsRecipient: { len: 1, why: 'withdrawTo(other, x): burns the holder-recipient' },
-  ReserveAllowanceNotSpent: { len: 2, why: 'approve, transferFrom' },
-  ReserveFullExitBlocked: { len: 0, why: 'the exit probe alone: actors start holding' },
-  ReserveSelfTransferBurns: { len: 1, why: 'transfer to self: actors start holding' },
-  ReserveSupplyCapInView: { len: 1, why: 'depositFor most of an underlying balance: the supply passes the cap' },
-  NativeFullExitNoBurn: { len: 1, why: 'deposit, then the exit probe withdraws all' },
-  NativeOddWithdrawOverpays: { len: 1, why: 'deposit(odd), then the exit probe' },
-  NativeTransferFromNoAllowance: { len: 2, why: 'deposit, transferFrom without allowance' },
-  NativeSelfTransferMints: { len: 2, why: 'deposit, transfer to self' },
-  NativeDustBalanceReverts: { len: 1, why: 'deposit(dust below 1 gwei)' },
-  VaultDepositRoundsUp: { len: 2, why: 'donate, deposit (non-integer rate)' },
-  VaultRedeemRoundsUp: { len: 2, why: 'deposit, donate, then the exit probe redeems' },
-  // Detected as solmate's family, so only the design's weakness is left to find.
-  VaultNoVirtualOffset: { len: 3, why: 'assets arrive while no shares exist, then the round-trip probe (deposit, redeem) captures them' },
-  VaultWithdrawSkipsAllowance: { len: 2, why: 'deposit, withdraw by a non-owner' },
-  VaultMaxWithdrawInShares: { len: 2, why: 'deposit, donate (rate != 1)' },
-  VaultConvertRevertsOnZero: { len: 1, why: 'deposit the whole asset balance: convertToShares(0) is read after the step' },
-  VaultFullBurnKeepsSupply: { len: 1, why: 'deposit, then the exit probe redeems all' },
-  // cdp actors start holding collateral tokens, no position; self-liquidation is allowed.
-  CdpBorrowChecksOldPosition: { len: 1, why: 'borrow from an empty position: the old (0, 0) position is healthy' },
-  CdpFullWithdrawSkipsHealthCheck: { len: 3, why: 'deposit, borrow, withdraw everything' },
-  CdpHealthRoundsForBorrower: { len: 3, why: 'a price off the round values, deposit, borrow one past the limit' },
-  CdpLiquidatableAtMinimum: { len: 3, why: 'deposit, borrow maxBorrow (exactly at the ratio), liquidate oneself' },
-  CdpLiquidationKeepsTotalDebt: { len: 4, why: 'deposit, borrow, price drop, liquidate oneself' },
-  CdpSeizeRoundsUp: { len: 4, why: 'deposit, borrow, price drop (inexact seize), liquidate oneself' },
-  CdpFullRepayRejected: { len: 2, why: 'deposit, borrow, then the exit probe repays the whole debt' },
-  CdpClosingWithdrawKeepsTotal: { len: 2, why: 'deposit, withdraw everything (no debt)' },
-  CdpUnhealthyDebtOfReverts: { len: 3, why: 'deposit, borrow, price drop below the minimum-ratio price' },
-}
-
+import { shortestCounterexample, type SearchResult } from './minimal-search.ts'
 
 const seeds = Number(arg('seeds', '10'))
 const runs = Number(arg('runs', '40'))
 const only = arg('kind')
+const searchBudget = Number(arg('search-budget', '20000'))
 const fixtures = FIXTURES.filter((f) => !only || only.split(',').includes(f.kind))
 
 type Sample = { actions: number; detectMs: number; shrinkMs: number; firstLen: number; bestLen: number; allFound: boolean }
 const rows: (string | number)[][] = [
   ['fixture', 'kind', 'actions med', 'worst', 'detect s med', 'worst', 'shrink s med', 'worst', 'len med', 'worst', 'best len', 'minimal', 'minimal hit', 'all trips'],
 ]
-const summary = { fixtures: 0, everySeed: 0, someSeed: 0, samples: 0, hits: 0 }
+const summary = { fixtures: 0, proved: 0, everySeed: 0, someSeed: 0, samples: 0, hits: 0 }
+const searches: { contract: string; r: SearchResult }[] = []
 // Campaigns that found nothing, and how often each "on some seeds" trip (alsoTrips) happened: a
 // miss is a result, not a sample to drop, and an alsoTrips entry that never trips is a stale claim.
 const misses: string[] = []
@@ -95,9 +65,16 @@ for (const fx of fixtures) {
     })
   }
   const col = (f: (s: Sample) => number) => samples.map(f)
-  const minimal = MINIMAL[fx.contract]?.len ?? NaN
+  const upper = samples.length ? Math.min(...samples.map((s) => s.bestLen)) : undefined
+  const search = searchBudget > 0 ? await shortestCounterexample(target, { upper, budget: searchBudget }) : undefined
+  if (search) searches.push({ contract: fx.contract, r: search })
+  // Proved minimal: the search's own length; else a campaign's length the search could not beat
+  // within its budget is only an upper bound, and hits are not counted.
+  const minimal = search?.proved ? search.len! : NaN
+  const shown = search ? (search.proved ? String(search.len) : `≥${search.below}`) : '-'
   const hits = samples.filter((s) => s.bestLen <= minimal).length
   summary.fixtures++
+  if (search?.proved) summary.proved++
   if (hits === seeds) summary.everySeed++
   if (hits > 0) summary.someSeed++
   summary.samples += seeds
@@ -115,20 +92,27 @@ for (const fx of fixtures) {
     fmtN(median(col((s) => s.firstLen)), 1),
     fmtN(worst(col((s) => s.firstLen))),
     fmtN(median(col((s) => s.bestLen)), 1),
-    minimal,
-    `${hits}/${seeds}`,
+    shown,
+    Number.isFinite(minimal) ? `${hits}/${seeds}` : '?',
     `${samples.filter((s) => s.allFound).length}/${seeds}`,
   ])
 }
 console.log(`Detection: ${seeds} seeds per fixture, ${runs} runs per campaign (first failure of each campaign; lengths without exit-probe lines)`)
 printTable(rows)
 console.log(
-  `Minimal counterexample on every seed for ${summary.everySeed} of ${summary.fixtures} fixtures, on at least one seed for ${summary.someSeed}; ` +
+  `Minimal length proved by the search for ${summary.proved} of ${summary.fixtures} fixtures. ` +
+    `Minimal counterexample on every seed for ${summary.everySeed} of those, on at least one seed for ${summary.someSeed}; ` +
     `${summary.hits} of ${summary.samples} campaigns (${fmtN((100 * summary.hits) / Math.max(1, summary.samples))}%).`,
 )
 console.log(`\nCampaigns that found nothing: ${misses.length} of ${summary.samples}${misses.length ? '' : ' (none)'}`)
 for (const m of misses) console.log(`  ${m}`)
 if (alsoLines.length) console.log('\nTrips listed as "on some seeds" (alsoTrips):')
 for (const l of alsoLines) console.log(l)
-console.log('\nMinimal lengths (by reasoning):')
-for (const fx of fixtures) console.log(`  ${fx.contract}: ${MINIMAL[fx.contract]?.len} (${MINIMAL[fx.contract]?.why})`)
+if (searches.length) console.log(`\nBounded search (budget ${searchBudget} evaluations per fixture):`)
+for (const { contract, r } of searches) console.log(`  ${contract}: ${describeSearch(r)}`)
+
+function describeSearch(r: SearchResult): string {
+  const head = r.proved ? `minimal ${r.len}` : r.len !== undefined ? `${r.len} found, none below ${r.below} (budget ran out)` : `none below ${r.below} (budget ran out)`
+  const ex = r.example ? `: ${r.example.propertyId} by ${r.example.steps.filter((l) => !l.startsWith('exit probe')).join('; ') || 'the exit probe alone'}` : ''
+  return `${head}; ${r.evals} evaluations over ${r.alphabet} commands, ${fmtS(r.ms)} s${ex}`
+}

@@ -1,18 +1,23 @@
 /**
  * The race: the same bugs as Foundry invariant tests (handlers in bench/peers/) vs vaultcheck, per
- * fixture, median over seeds: time to a shrunk counterexample and its length.
+ * fixture, median over seeds: time to a shrunk counterexample and its length, and that length
+ * against the minimum a bounded search proves (bench/minimal-search.ts).
  *
- *   npx tsx bench/race.ts [--seeds 10] [--fixtures A,B] [--check-reference]
+ *   npx tsx bench/race.ts [--seeds 10] [--fixtures A,B] [--check-reference] [--search-budget 20000]
  *
  * --check-reference first runs forge once against each raced kind's reference vault (its peer
  * invariants must hold there: no false positives).
  *
- * forge: `forge test --fuzz-seed s` of one invariant test contract, after a `forge build`; the time
- * is the wall time of that process (startup, campaign and shrinking; not compiling), the length the
- * `shrunk:` call count forge prints. Invariant runs of depth 25 (vaultcheck's depth), up to 1000 runs.
- * vaultcheck: runSuite, time from the campaign's start (deploy included) to the end of shrinking its
- * first failure, the length counting user/environment actions (not exit-probe lines); the campaign
- * is aborted after that first failure. forge runs with --fail-fast (stops at its first failing invariant). Both in this one process, one after the other.
+ * Both tools are timed the same way: one whole CLI process per seed, from a cold start, after a
+ * build that filled each tool's compile cache (`forge build`; one vaultcheck run per fixture), so
+ * start-up and loading count for both and compiling for neither.
+ *   forge: `forge test --match-contract Race_X --fuzz-seed s --fail-fast`; invariant runs of depth 25
+ *     (vaultcheck's depth), up to 1000 runs; the length is the `shrunk:` call count forge prints.
+ *   vaultcheck: `vaultcheck run --kind K --source F --contract X --seed s --runs 1000 --fail-fast
+ *     --reporter json` (dist/, built first); the length counts user and environment actions of
+ *     the failed property's counterexample (not exit-probe lines).
+ * A third column times vaultcheck in this process (runSuite, JIT warm, target compiled, from the
+ * campaign's start to the end of shrinking its first failure), which is what a vitest suite pays.
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -26,6 +31,8 @@ import { loadTarget } from '../engine/target.ts'
 import { FIXTURES } from '../properties/fixtures.ts'
 import type { Kind } from '../engine/property.ts'
 import { actionCount, arg, fmtN, fmtS, median, printTable } from './util.ts'
+import { shortestCounterexample } from './minimal-search.ts'
+import { fileURLToPath } from 'node:url'
 
 const seeds = Number(arg('seeds', '10'))
 const DEFAULT = [
@@ -39,6 +46,7 @@ const DEFAULT = [
   'CdpFullWithdrawSkipsHealthCheck',
 ]
 const names = (arg('fixtures') ?? DEFAULT.join(',')).split(',')
+const searchBudget = Number(arg('search-budget', '20000'))
 
 function forgeBinary(): string | undefined {
   const require = createRequire(import.meta.url)
@@ -114,6 +122,29 @@ if (build.status !== 0) {
   throw new Error('forge build failed')
 }
 
+// vaultcheck as a user runs it: the built CLI in a scratch project holding a copy of the contracts.
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' })
+if (built.status !== 0) {
+  console.error(built.stdout, built.stderr)
+  throw new Error('npm run build failed')
+}
+const BIN = path.join(ROOT, 'dist', 'cli', 'bin.js')
+const project = fs.mkdtempSync(path.join(os.tmpdir(), 'vaultcheck-race-cli-'))
+fs.cpSync(path.join(ROOT, 'contracts'), path.join(project, 'contracts'), { recursive: true })
+fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'))
+
+function vaultcheckRun(kind: string, contract: string, seed: number): { ms: number; len: number; failed: boolean } {
+  const args = [BIN, 'run', '--kind', kind, '--source', `contracts/buggy/${contract}.sol`, '--contract', contract, '--seed', String(seed), '--runs', '1000', '--fail-fast', '--no-store', '--reporter', 'json']
+  const t0 = performance.now()
+  const r = spawnSync(process.execPath, args, { cwd: project, encoding: 'utf8', env, timeout: 600_000, maxBuffer: 64 << 20 })
+  const ms = performance.now() - t0
+  if (r.status !== 0 && r.status !== 1) throw new Error(`vaultcheck exited ${r.status} on ${contract}:\n${r.stderr}`)
+  const props = (JSON.parse(r.stdout) as { targets: { properties: { status: string; counterexample?: { steps: string[] } }[] }[] }).targets[0].properties
+  const lens = props.filter((p) => p.status === 'failed').map((p) => p.counterexample!.steps.filter((l) => !l.startsWith('exit probe')).length)
+  return { ms, len: lens.length ? Math.min(...lens) : NaN, failed: lens.length > 0 }
+}
+
 function forgeRun(contract: string, seed: number): { ms: number; len: number; failed: boolean; raw: string } {
   const t0 = performance.now()
   const r = spawnSync(FORGE!, ['test', '--root', dir, '--match-contract', `Race_${contract}`, '--fuzz-seed', String(seed), '--fail-fast'], { cwd: dir, encoding: 'utf8', env, timeout: 600_000 })
@@ -130,11 +161,15 @@ for (const r of references) {
   if (res.failed || process.env.RACE_DEBUG) console.log(res.raw)
 }
 
-const rows: (string | number)[][] = [['fixture', 'forge s (med)', 'vaultcheck s (med)', 'speed ratio', 'forge len (med)', 'vaultcheck len (med)', 'forge found', 'vaultcheck found']]
+const rows: (string | number)[][] = [['fixture', 'forge s', 'vc cold s', 'ratio', 'vc warm s', 'ratio', 'forge len', 'vc len', 'minimal', 'forge min hit', 'vc min hit', 'forge found', 'vc found']]
+const totals = { fixtures: 0, proved: 0, forgeMinimal: 0, vcMinimal: 0, vcFaster: 0, vcShorter: 0 }
+const searchLines: string[] = []
 for (const f of fixtures) {
   const target = await loadTarget({ kind: f.kind as Kind, contract: f.contract })
+  vaultcheckRun(f.kind, f.contract, 1) // fills the compile cache, as `forge build` did for forge
   const fg = { ms: [] as number[], len: [] as number[], found: 0 }
-  const vc = { ms: [] as number[], len: [] as number[], found: 0 }
+  const cold = { ms: [] as number[], len: [] as number[], found: 0 }
+  const warm = { ms: [] as number[], found: 0 }
   for (let seed = 1; seed <= seeds; seed++) {
     const r = forgeRun(f.contract, seed)
     if (process.env.RACE_DEBUG) console.log(r.raw)
@@ -143,24 +178,60 @@ for (const f of fixtures) {
       fg.ms.push(r.ms)
       if (Number.isFinite(r.len)) fg.len.push(r.len)
     }
+    const c = vaultcheckRun(f.kind, f.contract, seed)
+    if (c.failed) {
+      cold.found++
+      cold.ms.push(c.ms)
+      cold.len.push(c.len)
+    }
     const ctl = new AbortController()
     let first: { propertyId: string; shrunkMs: number } | undefined
-    const res = await runSuite(target, { seed, runs: 1000, signal: ctl.signal, onFailure: (x) => {
+    await runSuite(target, { seed, runs: 1000, signal: ctl.signal, onFailure: (x) => {
       first ??= x
       ctl.abort()
     } })
     if (first) {
-      vc.found++
-      vc.ms.push(first.shrunkMs)
-      const p = res.properties.find((x) => x.id === first!.propertyId)!
-      vc.len.push(actionCount(p.counterexample!.trace))
+      warm.found++
+      warm.ms.push(first.shrunkMs)
     }
   }
+  const known = [...fg.len, ...cold.len]
+  const search = searchBudget > 0 ? await shortestCounterexample(target, { upper: known.length ? Math.min(...known) : undefined, budget: searchBudget }) : undefined
+  const minimal = search?.proved ? search.len! : NaN
+  const hit = (lens: number[]) => (Number.isFinite(minimal) ? `${lens.filter((l) => l <= minimal).length}/${lens.length}` : '?')
+  totals.fixtures++
+  if (Number.isFinite(minimal)) {
+    totals.proved++
+    if (fg.len.length && fg.len.every((l) => l <= minimal)) totals.forgeMinimal++
+    if (cold.len.length && cold.len.every((l) => l <= minimal)) totals.vcMinimal++
+  }
+  if (median(cold.ms) < median(fg.ms)) totals.vcFaster++
+  if (median(cold.len) <= median(fg.len)) totals.vcShorter++
+  if (search) searchLines.push(`  ${f.contract}: ${search.proved ? `minimal ${search.len}` : `none below ${search.below}${search.len !== undefined ? `, ${search.len} found` : ''} (budget ran out)`}; ${search.evals} evaluations, ${fmtS(search.ms)} s`)
   const fMs = median(fg.ms)
-  const vMs = median(vc.ms)
-  rows.push([f.contract, fmtS(fMs), fmtS(vMs), `${fmtN(fMs / vMs, 2)}x`, fmtN(median(fg.len), 1), fmtN(median(vc.len), 1), `${fg.found}/${seeds}`, `${vc.found}/${seeds}`])
+  rows.push([
+    f.contract,
+    fmtS(fMs),
+    fmtS(median(cold.ms)),
+    `${fmtN(fMs / median(cold.ms), 2)}x`,
+    fmtS(median(warm.ms)),
+    `${fmtN(fMs / median(warm.ms), 2)}x`,
+    fmtN(median(fg.len), 1),
+    fmtN(median(cold.len), 1),
+    search ? (search.proved ? String(search.len) : `≥${search.below}`) : '-',
+    hit(fg.len),
+    hit(cold.len),
+    `${fg.found}/${seeds}`,
+    `${cold.found}/${seeds}`,
+  ])
 }
 fs.rmSync(dir, { recursive: true, force: true })
+fs.rmSync(project, { recursive: true, force: true })
 console.log(`Race vs forge ${spawnSync(FORGE, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}: ${seeds} seeds, medians over the seeds that found the bug`)
 printTable(rows)
-console.log('speed ratio = forge time / vaultcheck time (> 1: vaultcheck faster). Lengths: calls in the shrunk sequence.')
+console.log('ratio = forge time / vaultcheck time (> 1: vaultcheck faster); cold = whole CLI processes for both tools, warm = vaultcheck in this process. Lengths: calls in the shrunk sequence; "min hit": seeds whose length is the proved minimum.')
+console.log(
+  `vaultcheck (cold CLI) faster on ${totals.vcFaster} of ${totals.fixtures}; its median length as short or shorter on ${totals.vcShorter} of ${totals.fixtures}; ` +
+    `minimum proved for ${totals.proved}, reached on every seed by forge on ${totals.forgeMinimal} and by vaultcheck on ${totals.vcMinimal} of them.`,
+)
+if (searchLines.length) console.log(`Bounded search (budget ${searchBudget} evaluations):\n${searchLines.join('\n')}`)

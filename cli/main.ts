@@ -46,6 +46,7 @@ type RunFlags = {
   color?: boolean
   store?: boolean
   coverage?: boolean
+  failFast?: boolean
 }
 
 function out(s: string): void {
@@ -148,6 +149,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         timeLimitMs: timeLimit !== undefined ? timeLimit * 1000 : undefined,
         signal: controller.signal,
         ...(flags.coverage ? { coverage: true } : {}),
+        ...(flags.failFast ? { stopOnFirstFailure: 'shrunk' as const } : {}),
       },
       onProgress: (target, p) => {
         if (!bars) return
@@ -304,7 +306,8 @@ export function buildProgram(): Command {
     .option('--workers <n>', 'child processes sharing the campaigns (chunks of 10 runs); results do not depend on n', int('--workers'))
     .option('--reporter <name>', 'pretty | json | junit (repeatable)', collect)
     .option('--output <file>', 'file for the reporter at the same position (repeatable)', collect)
-    .option('--shard <i/n>', 'run only shard i of n (targets x properties, deterministic)')
+    .option('--shard <i/n>', "run only shard i of n: its share of every campaign's chunks of runs (deterministic; merge the reports)")
+    .option('--fail-fast', 'end each campaign at its first failure, once shrunk')
     .option('--no-color', 'plain output')
     .option('--no-store', 'do not store failures or write reproducers')
     .option('--coverage', 'report which lines and branches of the vault the runs reached (.vaultcheck/coverage: lcov.info, index.html)')

@@ -21,6 +21,17 @@ export type AmountContext = {
   /** Constants harvested from the target's bytecode, each already a plausible amount. */
   dictionary: readonly bigint[]
   decimals: number
+  /**
+   * A closed set of recipes to draw from instead of the weighted mix: a bounded search enumerates
+   * sequences over a small alphabet (bench/minimal-search.ts); campaigns never set it.
+   */
+  space?: readonly AmountRecipe[]
+}
+
+/** The recipes of `space` that mean something with `refCount` references. */
+function spaceArb(space: readonly AmountRecipe[], refCount: number, only?: AmountRecipe['t']): fc.Arbitrary<AmountRecipe> {
+  const fits = space.filter((r) => (only ? r.t === only : true) && (r.t === 'const' || r.t === 'dict' || r.ref < Math.max(1, refCount)))
+  return fc.constantFrom(...(fits.length ? fits : space))
 }
 
 export function roundValues(decimals: number): bigint[] {
@@ -36,6 +47,7 @@ export function roundValues(decimals: number): bigint[] {
  * should be meaningful) while keeping boundaries, round numbers and mined constants in the mix.
  */
 export function amountRecipe(ctx: AmountContext, refCount: number, opts: { liveOnly?: boolean } = {}): fc.Arbitrary<AmountRecipe> {
+  if (ctx.space) return spaceArb(ctx.space, refCount)
   const refIdx = fc.nat({ max: Math.max(0, refCount - 1) })
   // Landing exactly on a reference (a whole balance, the exact max) matters most; ±1 probes its edges.
   const delta = fc.constantFrom<-1 | 0 | 1>(0, 0, -1, 1)
@@ -64,7 +76,8 @@ export function amountRecipe(ctx: AmountContext, refCount: number, opts: { liveO
 }
 
 /** A recipe that lands on one of the references exactly, or one past either side of it. */
-export function exactRecipe(refCount: number): fc.Arbitrary<AmountRecipe> {
+export function exactRecipe(refCount: number, space?: readonly AmountRecipe[]): fc.Arbitrary<AmountRecipe> {
+  if (space) return spaceArb(space, refCount, 'ref')
   return fc.record({ ref: fc.nat({ max: Math.max(0, refCount - 1) }), delta: fc.constantFrom<-1 | 0 | 1>(0, 0, 0, -1, 1) }).map((r): AmountRecipe => ({ t: 'ref', ...r }))
 }
 

@@ -7,7 +7,7 @@
 import fc from 'fast-check'
 import type { Abi, Hex } from 'viem'
 import { PropertyViolation, type Kind, type PropertyDef } from './property.ts'
-import { harvestDictionary } from './amounts.ts'
+import { harvestDictionary, type AmountRecipe } from './amounts.ts'
 import { createChain, type Chain } from '../evm/chain.ts'
 import { mergeCoverage, type CoverageData, type CoverageRecorder } from '../evm/coverage.ts'
 import { emptyStats, RunDiscarded, World, type Account, type CallSink, type FunctionCount, type FunctionReport, type KindDriver, type MockArtifacts, type RunStats, type TraceLine } from './step.ts'
@@ -45,10 +45,11 @@ export type CampaignOptions = {
   /** Called after every run (progress bars). */
   onRun?: (p: { runs: number; actions: number; failures: number }) => void
   /**
-   * End the campaign at the first failed property, without shrinking it (mutation testing: one
-   * failure is enough to kill a mutant). The other properties are reported as passed so far.
+   * End the campaign at the first failed property. `true` does not shrink it (mutation testing: one
+   * failure is enough to kill a mutant); `'shrunk'` shrinks it first (`--fail-fast`). The other
+   * properties are reported as passed so far.
    */
-  stopOnFirstFailure?: boolean
+  stopOnFirstFailure?: boolean | 'shrunk'
   /**
    * Called once per recorded failure, after shrinking (benchmarks): `detectedMs` is when the first
    * violating run of that search ended, `shrunkMs` when shrinking finished, both since the campaign
@@ -200,6 +201,8 @@ export class Bench<M> {
       knobs?: Readonly<Record<string, unknown>>
       /** A recorded dictionary: a replay must resolve `dict[i]` to the same values as the original run. */
       dictionary?: readonly bigint[]
+      /** Amount recipes restricted to this set (a bounded search's alphabet). */
+      amountSpace?: readonly AmountRecipe[]
     }
   }): Promise<Bench<M>> {
     const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'].slice(0, p.options.actors)
@@ -247,6 +250,7 @@ export class Bench<M> {
       checkInterval: p.options.checkInterval,
       dictionary,
       knobs: p.options.knobs ?? {},
+      ...(p.options.amountSpace ? { amountSpace: p.options.amountSpace } : {}),
     })
     ;(world as { plan: ObservationPlan }).plan = new ObservationPlan(multiread, [])
     world.calls = calls
@@ -406,7 +410,7 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
       numRuns: replaying ? 1 : runsLeft,
       seed,
       path: replaying ? replaying.path : start > 0 ? String(start) : undefined,
-      ...(options.stopOnFirstFailure ? { endOnFailure: true } : {}),
+      ...(options.stopOnFirstFailure === true ? { endOnFailure: true } : {}),
     })
     // Runs skipped after an interrupt pushed no stats: only runs that ran count.
     const explored = replaying ? 0 : Math.min(details.numRuns, perRun.length)
@@ -523,7 +527,7 @@ export class ChunkLedger {
   constructor(
     readonly plan: readonly number[],
     enabled: Iterable<string>,
-    private readonly stopOnFirstFailure = false,
+    private readonly stopOnFirstFailure: boolean | 'shrunk' = false,
   ) {
     this.live = new Set(enabled)
   }
@@ -537,7 +541,7 @@ export class ChunkLedger {
   get done(): boolean {
     if (this.outcomes.length >= this.plan.length || this.live.size === 0) return true
     if (this.outcomes.some((c) => c.interrupted)) return true
-    return this.stopOnFirstFailure && this.outcomes.some((c) => c.failures.length > 0)
+    return this.stopOnFirstFailure !== false && this.outcomes.some((c) => c.failures.length > 0)
   }
 
   /** Accepts the next chunk's outcome if it started from the right set; false means run it again. */

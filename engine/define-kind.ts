@@ -302,7 +302,7 @@ export function compileKind<S>(def: KindDefinition<S>, src?: string): KindDriver
       case 'account':
         return fc.oneof({ weight: 8, arbitrary: fc.nat({ max: 63 }) }, { weight: 1, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.constant(-2) })
       case 'amount':
-        return spec.exact ? exactRecipe(Object.keys(spec.refs).length) : amountRecipe({ dictionary: w.options.dictionary, decimals: w.instance.decimals }, Object.keys(spec.refs).length, { liveOnly: inSequence })
+        return spec.exact ? exactRecipe(Object.keys(spec.refs).length, w.options.amountSpace) : amountRecipe({ dictionary: w.options.dictionary, decimals: w.instance.decimals, space: w.options.amountSpace }, Object.keys(spec.refs).length, { liveOnly: inSequence })
       case 'oneOf':
         return fc.nat({ max: Math.max(0, spec.values.length - 1) })
       case 'bool':

@@ -69,7 +69,7 @@ export function extraCommands<M>(w: World<M>): fc.Arbitrary<Action<M>>[] {
   const config = w.options.knobs.extras as ExtrasConfig | undefined
   const fns = extraFunctions(w.system, config)
   if (fns.length === 0) return []
-  const ctx = { dictionary: w.options.dictionary, decimals: w.instance.decimals }
+  const ctx = { dictionary: w.options.dictionary, decimals: w.instance.decimals, space: w.options.amountSpace }
   const rules = fns.map((fn) => ruleFor(fn, config))
   const mayChange = rules.map((rule) => globMatcher(rule?.mayChange ?? []))
   // Fixed once the target is deployed: what address arguments resolve to.

@@ -11,6 +11,7 @@ import { diffObservations, type Observation, type ObservationPlan } from '../evm
 import { formatRevert } from '../evm/revert.ts'
 import { MalformedReturnError, TargetShapeError } from '../evm/errors.ts'
 import type { SystemContract } from './system.ts'
+import type { AmountRecipe } from './amounts.ts'
 
 export type ActionSpec<M> = {
   /** The action's name: 'deposit', 'liquidate', 'price' ... */
@@ -144,7 +145,7 @@ export class World<M> {
     readonly plan: ObservationPlan,
     readonly driver: KindDriver<M>,
     readonly enabled: ReadonlySet<string>,
-    readonly options: { checkInterval: number; dictionary: readonly bigint[]; knobs: Readonly<Record<string, unknown>> },
+    readonly options: { checkInterval: number; dictionary: readonly bigint[]; knobs: Readonly<Record<string, unknown>>; amountSpace?: readonly AmountRecipe[] },
   ) {}
 
   private names = new Map<string, string>()

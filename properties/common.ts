@@ -53,7 +53,7 @@ export function receiverOf<M>(w: World<M>, r: ReceiverPick): Account {
 }
 
 export function amountArb<M>(w: World<M>, refs: number): fc.Arbitrary<AmountRecipe> {
-  return amountRecipe({ dictionary: w.options.dictionary, decimals: w.instance.decimals }, refs)
+  return amountRecipe({ dictionary: w.options.dictionary, decimals: w.instance.decimals, space: w.options.amountSpace }, refs)
 }
 
 export function amountOf<M>(w: World<M>, recipe: AmountRecipe, refs: readonly bigint[]): bigint {

@@ -92,6 +92,24 @@ describe('vaultcheck run on a vault that breaks a promise', () => {
   }, 120_000)
 })
 
+describe('vaultcheck run --fail-fast', () => {
+  test('ends the campaign at its first failure: one property failed, far fewer runs than the budget', () => {
+    const dir = project()
+    const args = ['run', '--kind', 'reserve', '--source', 'contracts/buggy/ReserveUnbackedMintOnEdge.sol', '--contract', 'ReserveUnbackedMintOnEdge', '--seed', '1', '--runs', '400', '--no-store', '--reporter', 'json']
+    const fast = vaultcheck(dir, [...args, '--fail-fast'])
+    const full = vaultcheck(dir, args)
+    expect(fast.code, fast.stderr).toBe(1)
+    expect(full.code, full.stderr).toBe(1)
+    const failed = (r: typeof fast) => JSON.parse(r.stdout).targets[0].properties.filter((p: { status: string }) => p.status === 'failed')
+    const runs = (r: typeof fast) => JSON.parse(r.stdout).targets[0].runs as number
+    // The same first failure, then nothing more: the full run goes on to break two more promises.
+    expect(failed(fast).map((p: { id: string }) => p.id)).toEqual(['RESERVE-DIFF-002'])
+    expect(failed(full).length).toBeGreaterThan(1)
+    expect(failed(fast)[0].counterexample.steps).toEqual(failed(full).find((p: { id: string }) => p.id === 'RESERVE-DIFF-002').counterexample.steps)
+    expect(runs(fast)).toBeLessThan(runs(full))
+  }, 240_000)
+})
+
 describe('vaultcheck run with bad input exits 2 and names what is at fault', () => {
   let dir: string
   beforeAll(() => {
