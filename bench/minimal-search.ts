@@ -206,6 +206,8 @@ function clearEdits(w: World<unknown>): void {
   w.resolved = undefined
   w.dropSteps = undefined
   w.subSteps = undefined
+  w.rewrite = undefined
+  w.rewrites = undefined
 }
 
 async function restore(w: World<unknown>, snap: unknown, saved: { model: unknown; last: World<unknown>['last']; stats: World<unknown>['stats']; stepIndex: number }): Promise<void> {

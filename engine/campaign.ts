@@ -95,6 +95,11 @@ export type Counterexample = {
   pins?: Record<string, string[]>
   /** Sub-steps left out per command position (commands made of several steps, e.g. open = deposit + borrow). */
   dropSteps?: Record<string, number[]>
+  /**
+   * Rewrites chosen per command position, among those the command offers (a liquidation by the
+   * position's owner instead of a third party that first had to be funded).
+   */
+  rewrites?: Record<string, number>
   numShrinks: number
   /** Properties that were enabled when it was found: replay needs the same set. */
   enabled: string[]
@@ -256,7 +261,7 @@ export class Bench<M> {
     world.calls = calls
     world.deployer = deployer
     const specified = Object.fromEntries(
-      Object.entries(p.driver.specified).map(([role, fns]) => [role, instance.contracts[role]?.address.toLowerCase() === instance.vault.toLowerCase() ? fns.map((f) => renames?.[f] ?? f) : fns]),
+      Object.entries(p.driver.specifiedFor?.(instance) ?? p.driver.specified).map(([role, fns]) => [role, instance.contracts[role]?.address.toLowerCase() === instance.vault.toLowerCase() ? fns.map((f) => renames?.[f] ?? f) : fns]),
     )
     world.system = await discoverSystem({
       chain,
@@ -448,7 +453,7 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
     const all = [...cmds]
     if (bench.coverage) bench.coverage.paused = true
     const edits = await minimize(bench, all, id)
-    const { skip, pins, dropSteps } = edits
+    const { skip, pins, dropSteps, rewrites } = edits
     const trace = await replayTrace(bench, all, edits)
     if (bench.coverage) bench.coverage.paused = false
     const since = activeSince.get(id)!
@@ -469,6 +474,7 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
         skip: [...skip],
         ...(pins ? { pins: stringPins(pins) } : {}),
         ...(dropSteps ? { dropSteps: Object.fromEntries(Object.entries(dropSteps).map(([i, v]) => [i, [...v]])) } : {}),
+        ...(rewrites ? { rewrites: Object.fromEntries(Object.entries(rewrites)) } : {}),
         numShrinks: details.numShrinks,
         enabled: [...live],
         dictionary: bench.world.options.dictionary.map(String),
@@ -677,7 +683,7 @@ export function buildProperty<M>(
 
 type Command<M> = fc.AsyncCommand<World<M>, World<M>>
 export type Pins = Readonly<Record<number, readonly bigint[]>>
-export type SequenceEdits = { skip?: readonly number[]; pins?: Pins; dropSteps?: Readonly<Record<number, readonly number[]>> }
+export type SequenceEdits = { skip?: readonly number[]; pins?: Pins; dropSteps?: Readonly<Record<number, readonly number[]>>; rewrites?: Readonly<Record<number, number>> }
 
 /**
  * Runs a generated sequence as edited after shrinking (positions skipped, amounts pinned), then the
@@ -692,18 +698,22 @@ export async function runSequence<M>(world: World<M>, cmds: readonly Command<M>[
       world.pins = pinned ? [...pinned] : undefined
       world.resolved = capture ? (capture.amounts[i] = []) : undefined
       world.dropSteps = edits.dropSteps?.[i] ? new Set(edits.dropSteps[i]) : undefined
+      world.rewrite = edits.rewrites?.[i]
       world.subSteps = undefined
+      world.rewrites = undefined
       try {
         if (c.check(world)) await c.run(world, world)
       } finally {
         // Also when the command itself fails: the failing command is the one most worth trimming.
         if (capture && world.subSteps !== undefined) capture.subSteps[i] = world.subSteps
+        if (capture && world.rewrites !== undefined) capture.rewrites[i] = world.rewrites
       }
     }
   } finally {
     world.pins = undefined
     world.resolved = undefined
     world.dropSteps = undefined
+    world.rewrite = undefined
   }
   await world.probe()
 }
@@ -716,7 +726,7 @@ export function parsePins(pins: Readonly<Record<string, readonly string[]>> | un
   return pins ? Object.fromEntries(Object.entries(pins).map(([i, v]) => [Number(i), v.map((x) => BigInt(x))])) : undefined
 }
 
-type Capture = { amounts: Record<number, bigint[]>; subSteps: Record<number, number> }
+type Capture = { amounts: Record<number, bigint[]>; subSteps: Record<number, number>; rewrites: Record<number, number> }
 
 /**
  * fast-check never drops the last command that ran, assuming the failure happened there; a failure
@@ -729,11 +739,15 @@ type Capture = { amounts: Record<number, bigint[]>; subSteps: Record<number, num
  * so that a replay runs exactly the sequence shown.
  */
 async function minimize<M>(bench: Bench<M>, cmds: readonly Command<M>[], id: string): Promise<Required<Pick<SequenceEdits, 'skip'>> & SequenceEdits> {
+  const capture: Capture = { amounts: {}, subSteps: {}, rewrites: {} }
+  return rewrite(bench, cmds, id, await trim(bench, cmds, id, capture), capture)
+}
+
+async function trim<M>(bench: Bench<M>, cmds: readonly Command<M>[], id: string, capture: Capture): Promise<Required<Pick<SequenceEdits, 'skip'>> & SequenceEdits> {
   const fails = (edits: SequenceEdits) => failureOf(bench, cmds, edits).then((p) => p === id)
   const skip: number[] = []
   for (let i = cmds.length - 1; i >= 0; i--) if (await fails({ skip: [...skip, i] })) skip.push(i)
   skip.sort((a, b) => a - b)
-  const capture: Capture = { amounts: {}, subSteps: {} }
   if ((await failureOf(bench, cmds, { skip }, capture)) !== id) return { skip }
   const pins: Record<number, bigint[]> = {}
   for (const [i, v] of Object.entries(capture.amounts)) if (v.length > 0) pins[Number(i)] = v
@@ -764,6 +778,43 @@ async function minimize<M>(bench: Bench<M>, cmds: readonly Command<M>[], id: str
     delete dropSteps[i]
   }
   return { skip: pinnedSkip, pins, ...(Object.keys(dropSteps).length ? { dropSteps } : {}) }
+}
+
+/**
+ * The last pass: a command may offer other forms of the same action (a liquidation by the
+ * position's owner, who holds the debt tokens, instead of a third party that first has to be
+ * funded). Each is kept when the same property still fails in fewer steps; recorded like pins.
+ */
+async function rewrite<M>(bench: Bench<M>, cmds: readonly Command<M>[], id: string, edits: Required<Pick<SequenceEdits, 'skip'>> & SequenceEdits, capture: Capture) {
+  const offered = Object.entries(capture.rewrites)
+    .map(([i, n]) => [Number(i), n] as const)
+    .filter(([i, n]) => n > 0 && !edits.skip.includes(i))
+  if (offered.length === 0) return edits
+  const stepsToFailure = async (e: SequenceEdits): Promise<number | undefined> => {
+    const world = await bench.reset(false)
+    try {
+      await runSequence(world, cmds, e)
+    } catch (err) {
+      if (err instanceof PropertyViolation) return err.propertyId === id ? world.stepIndex : undefined
+      if (err instanceof RunDiscarded) return undefined
+      throw err
+    }
+    return undefined
+  }
+  let best = await stepsToFailure(edits)
+  if (best === undefined) return edits
+  const chosen: Record<number, number> = {}
+  for (const [i, n] of offered) {
+    for (let v = 1; v <= n; v++) {
+      const steps = await stepsToFailure({ ...edits, rewrites: { ...chosen, [i]: v } })
+      if (steps !== undefined && steps < best) {
+        chosen[i] = v
+        best = steps
+        break
+      }
+    }
+  }
+  return Object.keys(chosen).length ? { ...edits, rewrites: chosen } : edits
 }
 
 async function failureOf<M>(bench: Bench<M>, cmds: readonly Command<M>[], edits: SequenceEdits, capture?: Capture): Promise<string | undefined> {

@@ -130,6 +130,10 @@ export class World<M> {
   dropSteps: ReadonlySet<number> | undefined
   /** Set by a command made of several sub-steps to their number (read when concretising). */
   subSteps: number | undefined
+  /** The rewrite chosen for the command about to run (a concretised counterexample); undefined: as generated. */
+  rewrite: number | undefined
+  /** Set by a command that offers rewrites (another form of the same action) to how many (read when concretising). */
+  rewrites: number | undefined
   /** The system's contracts and their functions (set once the target is deployed). */
   system: readonly SystemContract[] = []
   /** The account that deployed everything: owner of whatever the constructors make owned. */
@@ -479,6 +483,8 @@ export interface KindDriver<M> {
    * function of the system is called by generated actions and held to ACCESS-002.
    */
   specified: Readonly<Record<string, readonly string[]>>
+  /** The same, when it depends on the deployed vault's interface (a shape the kind detects). */
+  specifiedFor?(instance: Instance): Readonly<Record<string, readonly string[]>>
   /** Deploys the vault (and the mocks it needs) from `deployer`, and returns its instance. */
   deploy(p: {
     chain: Chain

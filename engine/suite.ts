@@ -30,6 +30,8 @@ export type ReplayInput = {
   pins?: Readonly<Record<string, readonly string[]>>
   /** Sub-steps left out per command position (Counterexample.dropSteps). */
   dropSteps?: Readonly<Record<string, readonly number[]>>
+  /** Rewrites chosen per command position (Counterexample.rewrites). */
+  rewrites?: Readonly<Record<string, number>>
 }
 
 export type ReplayResult = {
@@ -64,7 +66,7 @@ export async function replayTarget(target: LoadedTarget, driver: KindDriver<unkn
   const world = await bench.reset(true)
   let failed: ReplayResult['failed']
   try {
-    await runSequence(world, [...captured], { skip: input.skip, pins: parsePins(input.pins), dropSteps: input.dropSteps as SequenceEdits['dropSteps'] })
+    await runSequence(world, [...captured], { skip: input.skip, pins: parsePins(input.pins), dropSteps: input.dropSteps as SequenceEdits['dropSteps'], rewrites: input.rewrites as SequenceEdits['rewrites'] })
   } catch (e) {
     if (!(e instanceof PropertyViolation)) throw e
     failed = { propertyId: e.propertyId, message: e.message.split('\n')[0].replace(`${e.propertyId}: `, ''), expected: e.expected, actual: e.actual }

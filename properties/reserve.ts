@@ -1,12 +1,15 @@
 /**
  * Kind `reserve`: a 1:1 wrapped ERC20 (OpenZeppelin ERC20Wrapper shape).
  * depositFor/withdrawTo, the wrapper's ERC20 functions, approvals of the underlying, donations of
- * underlying straight to the vault, and an underlying faucet.
+ * underlying straight to the vault, and an underlying faucet. Wrappers that only wrap for the
+ * caller (`deposit(amount)`/`withdraw(amount)`, no receiver) are detected and driven through those.
  */
 import { propertiesOf } from './registry.ts'
 import fc from 'fast-check'
 import type { Abi, Address } from 'viem'
-import type { KindDriver, StepContext, StepInvariant, World } from '../engine/step.ts'
+import type { Instance, KindDriver, StepContext, StepInvariant, World } from '../engine/step.ts'
+import type { Chain } from '../evm/chain.ts'
+import type { AbiFunction } from 'viem'
 import type { Observation } from '../evm/observe.ts'
 import { DeployError } from '../evm/errors.ts'
 import { formatRevert } from '../evm/revert.ts'
@@ -40,10 +43,42 @@ const U = 'underlying'
 
 export const INITIAL_UNDERLYING = 1_000_000n
 
+/**
+ * A wrapper with `deposit(uint256)` and `withdraw(uint256)` and neither depositFor nor withdrawTo
+ * (many wrapped tokens): it wraps and unwraps for the caller only. Renamed functions
+ * (`functions: { depositFor: 'wrap' }`) keep the receiver argument and are not this shape.
+ */
+export function wrapsForCaller(abi: Abi): boolean {
+  const fns = abi.filter((i): i is AbiFunction => i.type === 'function')
+  const has = (name: string) => fns.some((f) => f.name === name && f.inputs.length === 1 && f.inputs[0].type === 'uint256')
+  return !fns.some((f) => f.name === 'depositFor' || f.name === 'withdrawTo') && has('deposit') && has('withdraw')
+}
+
+const SPECIFIED = { wrapper: ['depositFor', 'withdrawTo', 'transfer', 'approve', 'transferFrom'] }
+const SPECIFIED_FOR_CALLER = { wrapper: ['deposit', 'withdraw', 'transfer', 'approve', 'transferFrom'] }
+
+/** depositFor(caller, v) and withdrawTo(caller, v) as deposit(v) and withdraw(v), for a wrapper of that shape. */
+function callerShapedChain(chain: Chain, vault: Address): Chain {
+  const shaped: Record<string, string> = { depositFor: 'deposit', withdrawTo: 'withdraw' }
+  return Object.assign(Object.create(chain) as Chain, {
+    call: (p: Parameters<Chain['call']>[0]) => {
+      const to = shaped[p.functionName]
+      if (!to || p.address.toLowerCase() !== vault.toLowerCase()) return chain.call(p)
+      const [receiver, amount] = p.args as readonly [Address, bigint]
+      // The actions only ever choose the caller as receiver for this shape: anything else is ours.
+      if (receiver.toLowerCase() !== p.from?.toLowerCase()) throw new Error(`harness: ${p.functionName} for another account on a wrapper that only wraps for the caller`)
+      return chain.call({ ...p, functionName: to, args: [amount] })
+    },
+  })
+}
+
 export const reserveDriver: KindDriver<M> = {
   kind: 'reserve',
-  specified: { wrapper: ['depositFor', 'withdrawTo', 'transfer', 'approve', 'transferFrom'] },
+  specified: SPECIFIED,
+  specifiedFor: (i: Instance) => (wrapsForCaller(i.vaultAbi) ? SPECIFIED_FOR_CALLER : SPECIFIED),
   properties: propertiesOf('reserve'),
+
+  wrapChain: (chain, instance) => (wrapsForCaller(instance.vaultAbi) ? callerShapedChain(chain, instance.vault) : chain),
 
   async deploy({ chain, vault, mocks, decimals, deployer, args }) {
     const underlying = await chain.deploy({ artifact: mocks.MockERC20, args: ['Reserve Asset', 'RSV', decimals], from: deployer.address })
@@ -57,6 +92,7 @@ export const reserveDriver: KindDriver<M> = {
   },
 
   async setup(w) {
+    if (wrapsForCaller(w.instance.vaultAbi)) w.note('interface: deposit(amount) and withdraw(amount) wrap for the caller (no receiver argument), detected')
     const u = role(w, U)
     let m: M = R.createReserveState({ vault: w.instance.vault })
     const amount = INITIAL_UNDERLYING * 10n ** BigInt(w.instance.decimals)
@@ -121,6 +157,7 @@ export const reserveDriver: KindDriver<M> = {
   commands(w) {
     const wrapper = () => role(w, W)
     const underlying = () => role(w, U)
+    const forCaller = wrapsForCaller(w.instance.vaultAbi)
     const vaultCall = (name: string, label: string, caller: Address, args: readonly unknown[], predict: (m: M) => ReturnType<typeof R.depositFor>) => ({
       name,
       label,
@@ -128,10 +165,15 @@ export const reserveDriver: KindDriver<M> = {
       user: true,
       predict,
       perform: (world: World<M>) => callOn(world, world.instance.vault, world.instance.vaultAbi, name, args, caller),
-      sameReturn: sameBool,
-      formatReturn: (v: unknown) => String(v),
+      // deposit(amount)/withdraw(amount) return what they like (often nothing): only the bool of
+      // depositFor/withdrawTo is part of the shape.
+      ...(forCaller ? { formatReturn: () => 'ok' } : { sameReturn: sameBool, formatReturn: (v: unknown) => String(v) }),
       events: { address: w.instance.vault, names: ['Transfer'] },
     })
+    /** The receiver an action names; a wrapper that wraps for the caller only has the caller. */
+    const receiver = (world: World<M>, caller: { name: string; address: Address }, r: Parameters<typeof receiverOf>[1]) => (forCaller ? caller : receiverOf(world, r))
+    const labelOf = (caller: string, fn: 'depositFor' | 'withdrawTo', to: string, amount: bigint) =>
+      forCaller ? `${caller}.${fn === 'depositFor' ? 'deposit' : 'withdraw'}(${fmt(amount)})` : `${caller}.${fn}(${to}, ${fmt(amount)})`
     const underlyingCall = (name: string, label: string, caller: Address, args: readonly unknown[], predict: (m: M) => ReturnType<typeof R.donate>) => ({
       name,
       label,
@@ -145,21 +187,21 @@ export const reserveDriver: KindDriver<M> = {
         (r) =>
           new Action<M>(`depositFor(actor ${r.caller}, ${recv(r.to)}, ${describeRecipe(r.amount, ['depositable', 'underlying balance'])})`, (world) => {
             const caller = actorOf(world, r.caller)
-            const to = receiverOf(world, r.to)
+            const to = receiver(world, caller, r.to)
             const m = world.model
             const bal = E.balanceOf(m.underlying, caller.address)
             const allowed = E.allowance(m.underlying, caller.address, m.vault)
             const amount = amountOf(world, r.amount, [bal < allowed ? bal : allowed, bal])
-            return vaultCall('depositFor', `${caller.name}.depositFor(${to.name}, ${fmt(amount)})`, caller.address, [to.address, amount], (s) => R.depositFor(s, caller.address, to.address, amount))
+            return vaultCall('depositFor', labelOf(caller.name, 'depositFor', to.name, amount), caller.address, [to.address, amount], (s) => R.depositFor(s, caller.address, to.address, amount))
           }),
       ),
       fc.record({ caller: actorIndex, to: receiverIndex, amount: amountArb(w, 1) }).map(
         (r) =>
           new Action<M>(`withdrawTo(actor ${r.caller}, ${recv(r.to)}, ${describeRecipe(r.amount, ['balance'])})`, (world) => {
             const caller = holderOf(world, r.caller, (a) => E.balanceOf(world.model.token, a.address) > 0n)
-            const to = receiverOf(world, r.to)
+            const to = receiver(world, caller, r.to)
             const amount = amountOf(world, r.amount, [E.balanceOf(world.model.token, caller.address)])
-            return vaultCall('withdrawTo', `${caller.name}.withdrawTo(${to.name}, ${fmt(amount)})`, caller.address, [to.address, amount], (s) => R.withdrawTo(s, caller.address, to.address, amount))
+            return vaultCall('withdrawTo', labelOf(caller.name, 'withdrawTo', to.name, amount), caller.address, [to.address, amount], (s) => R.withdrawTo(s, caller.address, to.address, amount))
           }),
       ),
       fc.record({ caller: actorIndex, amount: amountArb(w, 1) }).map(

@@ -33,6 +33,8 @@ export type StoredFailure = {
   pins?: Record<string, string[]>
   /** Sub-steps left out per command position (see Counterexample.dropSteps). */
   dropSteps?: Record<string, number[]>
+  /** Rewrites chosen per command position (see Counterexample.rewrites). */
+  rewrites?: Record<string, number>
   enabled: string[]
   dictionary: string[]
   steps: string[]
@@ -94,6 +96,7 @@ export function toStoredFailure(p: {
     skip: p.cx.skip,
     ...(p.cx.pins ? { pins: p.cx.pins } : {}),
     ...(p.cx.dropSteps ? { dropSteps: p.cx.dropSteps } : {}),
+    ...(p.cx.rewrites ? { rewrites: p.cx.rewrites } : {}),
     enabled: p.cx.enabled,
     dictionary: p.cx.dictionary,
     steps: p.cx.steps,

@@ -19,7 +19,7 @@ export function formatCounterexample(cx: Counterexample, opts: FormatOptions = {
     `    actual:   ${cx.actual}`,
     `  counterexample (${steps} step${steps === 1 ? '' : 's'}, shrunk ${cx.numShrinks} time${cx.numShrinks === 1 ? '' : 's'}):`,
     ...cx.steps.map((s, i) => `    ${String(i + 1).padStart(2)}. ${s.includes('<--') ? p.red(s) : s}`),
-    p.dim(`  replay: vaultcheck replay with { seed: ${cx.seed}, path: "${cx.path}", replayPath: "${cx.replayPath}"${cx.skip.length ? `, skip: [${cx.skip.join(', ')}]` : ''}${cx.pins ? `, pins: ${JSON.stringify(cx.pins)}` : ''}${cx.dropSteps ? `, dropSteps: ${JSON.stringify(cx.dropSteps)}` : ''} }`),
+    p.dim(`  replay: vaultcheck replay with { seed: ${cx.seed}, path: "${cx.path}", replayPath: "${cx.replayPath}"${cx.skip.length ? `, skip: [${cx.skip.join(', ')}]` : ''}${cx.pins ? `, pins: ${JSON.stringify(cx.pins)}` : ''}${cx.dropSteps ? `, dropSteps: ${JSON.stringify(cx.dropSteps)}` : ''}${cx.rewrites ? `, rewrites: ${JSON.stringify(cx.rewrites)}` : ''} }`),
   ]
   return lines.join('\n')
 }

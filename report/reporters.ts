@@ -24,6 +24,8 @@ export type JsonCounterexample = {
   pins?: Record<string, string[]>
   /** Present when sub-steps of composite commands were left out: replay drops these. */
   dropSteps?: Record<string, number[]>
+  /** Present when a command was rewritten into another form of its action: replay uses these. */
+  rewrites?: Record<string, number>
   expected: string
   actual: string
   message: string
@@ -123,6 +125,7 @@ export function toJsonTarget(r: TargetOutcome): JsonTarget {
               ...(p.counterexample.skip.length ? { skip: p.counterexample.skip } : {}),
               ...(p.counterexample.pins ? { pins: p.counterexample.pins } : {}),
               ...(p.counterexample.dropSteps ? { dropSteps: p.counterexample.dropSteps } : {}),
+              ...(p.counterexample.rewrites ? { rewrites: p.counterexample.rewrites } : {}),
               expected: p.counterexample.expected,
               actual: p.counterexample.actual,
               message: p.counterexample.message,

@@ -124,6 +124,7 @@ const failure = ${JSON.stringify(
       skip: f.skip ?? [],
       ...(f.pins ? { pins: f.pins } : {}),
       ...(f.dropSteps ? { dropSteps: f.dropSteps } : {}),
+      ...(f.rewrites ? { rewrites: f.rewrites } : {}),
       enabled: f.enabled,
       dictionary: f.dictionary,
     },

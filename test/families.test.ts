@@ -92,3 +92,22 @@ describe('judging without a formula is not blind', () => {
     expect(failedOf(r), formatCampaign(r)).toEqual([])
   }, 120_000)
 })
+
+describe('reserve wrappers that wrap for the caller only (deposit(amount)/withdraw(amount))', () => {
+  const source = 'test/fixtures/families/CallerWrappers.sol'
+  test('are detected, driven through those functions, and a correct one passes every property', async () => {
+    const r = await runSuite({ kind: 'reserve', source, contract: 'CallerWrapper', root })
+    expect(r.detected).toContain('interface: deposit(amount) and withdraw(amount) wrap for the caller (no receiver argument), detected')
+    expect(failedOf(r), formatCampaign(r)).toEqual([])
+    // Both are the kind's own actions, called and counted, not held to ACCESS-002 as extras.
+    expect(r.functions?.['wrapper.deposit'] ?? r.functions?.['vault.deposit']).toMatchObject({ outside: false })
+    expect((r.functions?.['wrapper.withdraw'] ?? r.functions?.['vault.withdraw'])?.calls).toBeGreaterThan(10)
+  }, 120_000)
+
+  test('a broken one of that shape still fails: withdraw that pays without burning', async () => {
+    const r = await runSuite({ kind: 'reserve', source, contract: 'CallerWrapperWithdrawNoBurn', root })
+    expect(failedOf(r)).toEqual(expect.arrayContaining(['RESERVE-DIFF-002', 'RESERVE-BACKING-001']))
+    const p = r.properties.find((x) => x.id === 'RESERVE-BACKING-001')!
+    expect(p.counterexample!.trace.map((l) => l.label).join('\n'), formatCampaign(r)).toMatch(/\.withdraw\(\d+\)/)
+  }, 120_000)
+})

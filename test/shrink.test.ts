@@ -34,3 +34,30 @@ test('amounts are pinned and composite commands trimmed when that shortens a cou
   expect((await replay(target, stored, stored.options)).steps).toEqual(cx.steps)
   fs.rmSync(root, { recursive: true, force: true })
 }, 120_000)
+
+// CdpLiquidationKeepsTotalDebt forgets to lower the total debt when a position is liquidated. The
+// fall-then-liquidate command has a third party liquidate, first buying the debt tokens it lacks:
+// five steps. The position's owner holds what it borrowed, so liquidating itself needs four.
+test('a liquidation by a funded third party is rewritten into the owner liquidating itself; the rewrite is recorded and replayed', async () => {
+  const target = { kind: 'cdp' as const, contract: 'CdpLiquidationKeepsTotalDebt' }
+  const res = await runSuite(target, { seed: 1, properties: ['CDP-BACKING-001'] })
+  const cx = res.properties.find((p) => p.id === 'CDP-BACKING-001')!.counterexample!
+  const actions = cx.trace.filter((l) => !l.label.startsWith('exit probe'))
+  expect(cx.rewrites).toBeDefined()
+  expect(actions).toHaveLength(4)
+  const liquidation = actions.find((l) => /\.liquidate\(/.test(l.label))!
+  const [, liquidator, owner] = /^(\w+)\.liquidate\((\w+)\)/.exec(liquidation.label)!
+  expect(liquidator).toBe(owner)
+
+  expect((await replay(target, cx)).steps).toEqual(cx.steps)
+  // Without the rewrite, the same sequence has the third party's purchase and liquidation.
+  const raw = await replay(target, { ...cx, rewrites: undefined })
+  expect(raw.steps).not.toEqual(cx.steps)
+
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vaultcheck-shrink-'))
+  const file = saveFailure(root, toStoredFailure({ target: 'X', kind: 'cdp', cx, bytecodeHash: res.bytecodeHash, compilerVersion: res.compilerVersion, options: { depth: 25, actors: 3, decimals: 18, checkInterval: 8 } }))
+  const stored = readFailure(file)
+  expect(stored.rewrites).toEqual(cx.rewrites)
+  expect((await replay(target, stored, stored.options)).steps).toEqual(cx.steps)
+  fs.rmSync(root, { recursive: true, force: true })
+}, 120_000)
