@@ -47,6 +47,7 @@ type RunFlags = {
   store?: boolean
   coverage?: boolean
   failFast?: boolean
+  resume?: boolean
 }
 
 function out(s: string): void {
@@ -106,7 +107,7 @@ function reportersFrom(flags: RunFlags): { name: 'pretty' | 'json' | 'junit'; fi
 export async function runCommand(flags: RunFlags): Promise<number> {
   const cwd = process.cwd()
   const reporters = reportersFrom(flags)
-  const [{ default: cliProgress }, { runTargets }, { parseShard, runShard }, { failedTarget, renderJson, renderJunit, renderPretty, toJsonTarget, REPORT_FORMAT }, { failuresDir, writeAtomic }] = await Promise.all([
+  const [{ default: cliProgress }, { runTargets }, { parseShard, runShard, checkpointFile }, { failedTarget, renderJson, renderJunit, renderPretty, toJsonTarget, REPORT_FORMAT }, { failuresDir, writeAtomic }] = await Promise.all([
     import('cli-progress'),
     import('../runner/run.ts'),
     import('../runner/shard.ts'),
@@ -116,6 +117,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const { targets: all, root, defaults } = await resolveTargets(flags, cwd)
   const shard = flags.shard ? parseShard(flags.shard) : undefined
   if (shard && (flags.workers ?? 1) > 1) throw new ConfigError({ issues: [{ path: '--workers', message: 'not with --shard yet: run one shard per machine' }] })
+  if (flags.resume && !shard) throw new ConfigError({ issues: [{ path: '--resume', message: 'resumes a shard from its checkpoint: use it with --shard i/n (one machine: --shard 1/1, then vaultcheck merge)' }] })
   const controller = new AbortController()
   let interrupts = 0
   const onSigint = () => {
@@ -171,8 +173,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     }
     // A shard stores nothing: `vaultcheck merge` stores the failures of the merged campaign.
     const outcome = shard
-      ? await runShard(params, shard).then(({ results, data }) => {
+      ? await runShard(params, shard, { file: checkpointFile(root, shard), resume: flags.resume === true }).then(({ results, data, resumed }) => {
           shardData = data
+          if (flags.resume) process.stderr.write(`resumed from ${path.relative(cwd, checkpointFile(root, shard))}: ${resumed} chunk(s) already done\n`)
           return { results, newFailureFiles: [] as string[], reproducerFiles: [] as string[] }
         })
       : await runTargets(params)
@@ -308,6 +311,7 @@ export function buildProgram(): Command {
     .option('--output <file>', 'file for the reporter at the same position (repeatable)', collect)
     .option('--shard <i/n>', "run only shard i of n: its share of every campaign's chunks of runs (deterministic; merge the reports)")
     .option('--fail-fast', 'end each campaign at its first failure, once shrunk')
+    .option('--resume', "with --shard: continue from the shard's checkpoint (.vaultcheck/checkpoints), running only the chunks not yet done")
     .option('--no-color', 'plain output')
     .option('--no-store', 'do not store failures or write reproducers')
     .option('--coverage', 'report which lines and branches of the vault the runs reached (.vaultcheck/coverage: lcov.info, index.html)')

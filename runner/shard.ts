@@ -10,6 +10,7 @@
  * guess was wrong (another shard found a failure earlier), merge runs that chunk again itself,
  * as the worker pool does, and says how many it re-ran.
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import { ChunkLedger, chunkPlan, mergeChunks, resolveOptions, selectProperties, type CampaignOptions, type ChunkOutcome } from '../engine/campaign.ts'
 import { loadTarget } from '../engine/target.ts'
@@ -19,6 +20,7 @@ import { driverFor } from '../properties/drivers.ts'
 import { ChunkRunner } from './chunk-runner.ts'
 import { plainOptions, replayStored, withStored, type RunParams, type RunTarget } from './run.ts'
 import type { TargetOutcome } from '../report/reporters.ts'
+import { writeAtomic } from '../report/failures.ts'
 
 export function parseShard(s: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(s)
@@ -64,11 +66,51 @@ function budgetOf(options: CampaignOptions): string {
   return JSON.stringify({ runs: o.runs, depth: o.depth, seed: o.seed, checkInterval: o.checkInterval, actors: o.actors, decimals: o.decimals, properties: options.properties ?? null, optIn: options.optIn ?? null, skip: options.skip ?? null, knobs: options.knobs ?? null, stopOnFirstFailure: options.stopOnFirstFailure ?? false, evmVersion: o.evmVersion ?? null })
 }
 
+/**
+ * A shard's progress on disk, rewritten atomically after every chunk: a cancelled CI job started
+ * again with `--resume` runs only the chunks it had not finished, and ends with the report the
+ * uninterrupted shard would have written. Chunks cut short by the time limit are not kept.
+ */
+export type ShardCheckpoint = {
+  format: 1
+  version: string
+  index: number
+  count: number
+  /** Per target begun: what decides its campaign, and the chunks finished, in order. */
+  targets: { name: string; bytecodeHash: string; budget: string; chunks: ChunkOutcome[] }[]
+}
+
+export function checkpointFile(root: string, shard: { index: number; count: number }): string {
+  return path.join(root, '.vaultcheck', 'checkpoints', `shard-${shard.index}-of-${shard.count}.json`)
+}
+
+function readCheckpoint(file: string, shard: { index: number; count: number }): ShardCheckpoint | undefined {
+  if (!fs.existsSync(file)) return undefined
+  let c: ShardCheckpoint
+  try {
+    c = JSON.parse(fs.readFileSync(file, 'utf8')) as ShardCheckpoint
+  } catch (cause) {
+    throw new ConfigError({ file, issues: [{ path: '--resume', message: `the checkpoint cannot be read (${(cause as Error).message}); delete it to start over` }] })
+  }
+  const why =
+    c.format !== 1 || !Array.isArray(c.targets) ? 'it is not a vaultcheck checkpoint (format 1)' : c.version !== VERSION ? `it was written by vaultcheck ${c.version}` : c.index !== shard.index || c.count !== shard.count ? `it belongs to shard ${c.index}/${c.count}` : undefined
+  if (why) throw new ConfigError({ file, issues: [{ path: '--resume', message: `${why}, not to this run's shard ${shard.index}/${shard.count} of vaultcheck ${VERSION}; delete it to start over` }] })
+  return c
+}
+
 /** Runs this shard's chunks of every target; returns what the report shows and what merge needs. */
-export async function runShard(p: RunParams, shard: { index: number; count: number }): Promise<{ results: TargetOutcome[]; data: ShardData }> {
+export async function runShard(
+  p: RunParams,
+  shard: { index: number; count: number },
+  /** Keep a checkpoint in this file; with `resume`, continue from the one there. */
+  checkpoint?: { file: string; resume: boolean },
+): Promise<{ results: TargetOutcome[]; data: ShardData; resumed: number }> {
   const runner = new ChunkRunner()
   const results: TargetOutcome[] = []
   const data: ShardData = { version: VERSION, index: shard.index, count: shard.count, targets: [] }
+  const previous = checkpoint?.resume ? readCheckpoint(checkpoint.file, shard) : undefined
+  const progress: ShardCheckpoint = { format: 1, version: VERSION, index: shard.index, count: shard.count, targets: [] }
+  let resumed = 0
   for (const [ti, spec] of p.targets.entries()) {
     if (typeof spec.kind !== 'string') throw new ConfigError({ issues: [{ path: `targets.${ti}.kind`, message: 'with --shard, name the kind by its module path (merge loads it again)' }] })
     if (p.options.signal?.aborted) break
@@ -81,14 +123,27 @@ export async function runShard(p: RunParams, shard: { index: number; count: numb
     // The guess: failures this shard found in its own earlier chunks stay off.
     const live = new Set(defs.map((d) => d.id))
     const chunks: ChunkOutcome[] = []
+    const budget = budgetOf(options)
+    const entry = { name: loaded.name, bytecodeHash: loaded.bytecodeHash, budget, chunks }
+    progress.targets.push(entry)
+    const before = previous?.targets[ti]
+    if (before && (before.name !== loaded.name || before.bytecodeHash !== loaded.bytecodeHash || before.budget !== budget)) {
+      const what = before.name !== loaded.name ? `target ${ti + 1} was ${before.name}, now ${loaded.name}` : before.bytecodeHash !== loaded.bytecodeHash ? `${loaded.name}: the bytecode changed` : `${loaded.name}: the budget or options changed (${before.budget} vs ${budget})`
+      throw new ConfigError({ file: checkpoint!.file, issues: [{ path: '--resume', message: `the checkpoint is of another campaign: ${what}; delete it to start over` }] })
+    }
+    // Finished chunks of the checkpoint stand for themselves: the same job would compute the same outcome.
+    const done = (before?.chunks ?? []).filter((c) => !c.interrupted)
     let cut: string | undefined
     for (let index = shard.index - 1; index < plan.length && live.size > 0; index += shard.count) {
       if (p.options.signal?.aborted) {
         cut = 'interrupted'
         break
       }
-      const outcome = await runner.run({ root: p.root, target: spec, options, index, enabled: [...live].sort(), started }, p.options.signal, () => {})
+      const kept = done.find((c) => c.index === index && c.startEnabled.join() === [...live].sort().join())
+      const outcome = kept ?? (await runner.run({ root: p.root, target: spec, options, index, enabled: [...live].sort(), started }, p.options.signal, () => {}))
+      if (kept) resumed++
       chunks.push(outcome)
+      if (checkpoint && !outcome.interrupted) writeAtomic(checkpoint.file, JSON.stringify(progress) + '\n')
       for (const f of outcome.failures) live.delete(f.counterexample.propertyId)
       if (outcome.interrupted) {
         cut = p.options.signal?.aborted ? 'interrupted' : 'time limit reached'
@@ -117,7 +172,7 @@ export async function runShard(p: RunParams, shard: { index: number; count: numb
       durationMs,
     })
   }
-  return { results, data }
+  return { results, data, resumed }
 }
 
 /** One shard report as merge reads it: its file (for messages) and its shard data. */

@@ -105,6 +105,47 @@ describe('shards', () => {
     expect(await issues([a, b])).toBe('merged')
   }, 120_000)
 
+  test('a shard keeps a checkpoint: resumed after a cancelled job or a time-limit cut, it ends as the uninterrupted shard; a checkpoint of another campaign is refused', async () => {
+    const targets = [{ kind: 'reserve', contract: REFERENCE_VAULTS.reserve }]
+    const options = { runs: 60, seed: 5 }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaultcheck-checkpoint-'))
+    const params = (o: Record<string, unknown> = {}) => ({ targets, root: ROOT, options: { ...options, ...o }, store: false })
+    const strip = (x: unknown) => JSON.stringify(x, (k, v) => (k === 'durationMs' ? undefined : v))
+    try {
+      const file = path.join(dir, 'shard-1-of-2.json')
+      const whole = await runShard(params(), { index: 1, count: 2 }, { file, resume: false })
+      const ck = JSON.parse(fs.readFileSync(file, 'utf8'))
+      expect(ck.targets[0].chunks.map((c: { index: number }) => c.index)).toEqual([0, 2, 4])
+
+      // A job cancelled after its first chunk left this checkpoint: only the other two run again.
+      ck.targets[0].chunks = ck.targets[0].chunks.slice(0, 1)
+      fs.writeFileSync(file, JSON.stringify(ck))
+      const resumed = await runShard(params(), { index: 1, count: 2 }, { file, resume: true })
+      expect(resumed.resumed).toBe(1)
+      expect(comparable(resumed.results)).toBe(comparable(whole.results))
+      expect(strip(resumed.data)).toBe(strip(whole.data))
+
+      // A time limit cuts shard 1 in its first chunk: the merged report says how far each shard got.
+      const cutFile = path.join(dir, 'cut.json')
+      const cut = await runShard(params({ timeLimitMs: 1 }), { index: 1, count: 2 }, { file: cutFile, resume: false })
+      expect(cut.data.targets[0].cut).toBe('time limit reached')
+      const two = (await runShard(params(), { index: 2, count: 2 })).data
+      const partial = await mergeShards([{ file: 's1.json', seed: 5, shard: cut.data }, { file: 's2.json', seed: 5, shard: two }], ROOT)
+      expect(partial.cut).toEqual([{ shard: '1/2', target: 'ReserveVault', reason: 'time limit reached', chunks: 1 }])
+      expect(partial.results[0].interrupted).toBe('time limit reached')
+      expect(partial.results[0].stats.runs).toBeLessThan(60)
+      // Resumed without the limit, it completes; merged with shard 2, the single process's report.
+      const after = await runShard(params(), { index: 1, count: 2 }, { file: cutFile, resume: true })
+      const merged = await mergeShards([{ file: 's1.json', seed: 5, shard: after.data }, { file: 's2.json', seed: 5, shard: two }], ROOT)
+      expect(comparable(merged.results)).toBe(comparable(await single(targets, options)))
+
+      await expect(runShard(params({ seed: 6 }), { index: 1, count: 2 }, { file, resume: true })).rejects.toThrow(/checkpoint is of another campaign: ReserveVault: the budget or options changed/)
+      await expect(runShard(params(), { index: 2, count: 2 }, { file, resume: true })).rejects.toThrow(/it belongs to shard 1\/2/)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 180_000)
+
   test('from the CLI: shard reports merge into one; a missing shard exits 2 naming the files', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaultcheck-shards-'))
     try {
@@ -118,6 +159,15 @@ describe('shards', () => {
       const missing = cli('merge', 's1.json')
       expect(missing.status).toBe(2)
       expect(missing.stderr).toMatch(/s1\.json: shard 2\/2 is missing/)
+
+      // Every shard left a checkpoint; --resume runs only what it lacks (here nothing) and writes the same report.
+      const again = cli('run', '--kind', 'reserve', '--runs', '20', '--shard', '1/2', '--resume', '--reporter', 'json', '--output', 'r1.json')
+      expect(again.status, again.stderr).toBe(0)
+      expect(again.stderr).toMatch(/resumed from \.vaultcheck\/checkpoints\/shard-1-of-2\.json: 1 chunk\(s\) already done/)
+      expect(strip(fs.readFileSync(path.join(dir, 'r1.json'), 'utf8'))).toBe(strip(fs.readFileSync(path.join(dir, 's1.json'), 'utf8')))
+      const alone = cli('run', '--kind', 'reserve', '--resume')
+      expect(alone.status).toBe(2)
+      expect(alone.stderr).toMatch(/--resume: .*use it with --shard i\/n/)
 
       // Merge stores the merged campaign's failures with the budget the shards ran (a replay needs their depth).
       const buggy = ['--kind', 'reserve', '--source', path.join(ROOT, 'contracts', 'buggy', 'ReserveFullExitBlocked.sol'), '--contract', 'ReserveFullExitBlocked', '--runs', '20', '--depth', '12']
