@@ -230,10 +230,13 @@ export function cdpCommands(w: World<M>): fc.Arbitrary<fc.AsyncCommand<World<M>,
     approve: (m, owner, spender, amount) => mapState(E.approve(m.debt, owner, spender, amount), (debt) => ({ ...m, debt })),
     transferFrom: (m, spender, from, to, amount) => mapState(E.transferFrom(m.debt, spender, from, to, amount), (debt) => ({ ...m, debt })),
     accessId: 'CDP-ACCESS-001',
+    // Debt tokens exist only after a borrow: a separate approve and transferFrom rarely meet, and
+    // a transferFrom that never spends its allowance went unnoticed (mutants M036/M037).
+    delegated: true,
   }).map((arb) => arb.filter((a) => !/, (vault|zero),/.test(a.toString())))
 
   // Weights: positions, price moves and liquidations are what this kind is about; token
-  // housekeeping (faucet, approvals, debt-token ERC20 calls) gets one slot each group. The repay
+  // housekeeping (faucet, approvals, debt-token ERC20 calls, a delegated debt transfer) gets one slot each group. The repay
   // slot is shared with topUpRepay, one liquidation slot is a fall then a third party's liquidation.
   return [deposit, open, open, open, withdraw, withdraw, borrow, fc.oneof(repay, topUpRepay), liquidate, liquidate, fallThenLiquidate, price, price, price, fc.oneof(faucet, approveCollateral), fc.oneof(...tokenActions)]
 }

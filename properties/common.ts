@@ -10,7 +10,7 @@ import type { CallResult } from '../evm/chain.ts'
 import type { Outcome } from '../model/outcome.ts'
 import { amountRecipe, describeRecipe, fmt, pinnedAmount, type AmountRecipe } from '../engine/amounts.ts'
 export { describeRecipe, fmt } from '../engine/amounts.ts'
-import { Action } from '../engine/action.ts'
+import { Action, Steps } from '../engine/action.ts'
 
 export const MAX_UINT256 = 2n ** 256n - 1n
 export const ZERO: Address = '0x0000000000000000000000000000000000000000'
@@ -138,9 +138,11 @@ export function erc20Commands<M>(
     transferFrom: (m: M, spender: Address, from: Address, to: Address, amount: bigint) => Outcome<M, boolean>
     /** The kind's ACCESS property: a transferFrom that succeeds must spend a finite allowance. */
     accessId: string
+    /** Also an approve-then-transferFrom command (a token few actors hold at any time). */
+    delegated?: boolean
     checks?: (ctx: StepContext<M>) => void
   },
-): fc.Arbitrary<Action<M>>[] {
+): fc.Arbitrary<Action<M> | Steps<M>>[] {
   const tokenSpec = (name: string, label: string, caller: Address, args: readonly unknown[], predict: (m: M) => Outcome<M, unknown>): ActionSpec<M> => ({
     name,
     label,
@@ -153,7 +155,50 @@ export function erc20Commands<M>(
     events: { address: p.token().address, names: ['Transfer', ...(name === 'approve' ? ['Approval'] : [])] },
     checks: p.checks,
   })
+  /** transferFrom, with the check that a finite allowance it used is spent by exactly the amount. */
+  const transferFromSpec = (spender: Account, from: Account, to: Account, amount: bigint): ActionSpec<M> => {
+    const spec = tokenSpec('transferFrom', `${spender.name}.transferFrom(${from.name}, ${to.name}, ${fmt(amount)})`, spender.address, [from.address, to.address, amount], (m) => p.transferFrom(m, spender.address, from.address, to.address, amount))
+    if (from.address === spender.address) return spec
+    const key = `${p.prefix}.allowance(${from.name},${spender.name})`
+    return {
+      ...spec,
+      checks: (ctx: StepContext<M>) => {
+        p.checks?.(ctx)
+        const before = ctx.pre[key]
+        if (!ctx.result.ok || before === undefined || before === MAX_UINT256) return
+        ctx.world.check(p.accessId, ctx.post[key] === before - amount, () => ({
+          message: `${spec.label} succeeded without spending ${from.name}'s allowance`,
+          expected: `${key} = ${before - amount}`,
+          actual: `${ctx.post[key]}`,
+        }))
+      },
+    }
+  }
+  // A holder grants a finite allowance and the spender uses part of it, as one command: where the
+  // token only exists after other steps (a cdp's debt), the two rarely meet as separate commands.
+  const delegated = p.delegated
+    ? [
+        fc.record({ owner: actorIndex, spender: actorIndex, to: actorIndex, grant: amountArb(w, 1), use: amountArb(w, 1) }).map((r) => {
+          let owner: Account | undefined
+          let spender: Account | undefined
+          return new Steps<M>(`${p.prefix}.delegatedTransfer(actor ${r.owner}, actor ${r.spender}, actor ${r.to}, ${describeRecipe(r.grant, ['balance'])}, ${describeRecipe(r.use, ['allowance'])})`, [
+            (world) => {
+              owner = holderOf(world, r.owner, (a) => p.balance(world.model, a.address) > 0n)
+              const others = world.actors.filter((a) => a.address !== owner!.address)
+              spender = others[r.spender % others.length]
+              const amount = amountOf(world, r.grant, [p.balance(world.model, owner.address)])
+              return tokenSpec('approve', `${owner.name}.approve(${spender.name}, ${fmt(amount)})`, owner.address, [spender.address, amount], (m) => p.approve(m, owner!.address, spender!.address, amount))
+            },
+            (world) => {
+              const amount = amountOf(world, r.use, [p.allowance(world.model, owner!.address, spender!.address)])
+              return transferFromSpec(spender!, owner!, actorOf(world, r.to), amount)
+            },
+          ])
+        }),
+      ]
+    : []
   return [
+    ...delegated,
     fc.record({ from: actorIndex, to: receiverIndex, amount: amountArb(w, 1) }).map(
       (r) =>
         new Action<M>(`${p.prefix}.transfer(actor ${r.from}, ${r.to.t === 'actor' ? `actor ${r.to.i}` : r.to.t}, ${describeRecipe(r.amount, ['balance'])})`, (world) => {
@@ -183,22 +228,7 @@ export function erc20Commands<M>(
           const bal = p.balance(world.model, from.address)
           const allowed = p.allowance(world.model, from.address, spender.address)
           const amount = amountOf(world, r.amount, [bal < allowed ? bal : allowed, bal])
-          const spec = tokenSpec('transferFrom', `${spender.name}.transferFrom(${from.name}, ${to.name}, ${fmt(amount)})`, spender.address, [from.address, to.address, amount], (m) => p.transferFrom(m, spender.address, from.address, to.address, amount))
-          if (from.address === spender.address) return spec
-          const key = `${p.prefix}.allowance(${from.name},${spender.name})`
-          return {
-            ...spec,
-            checks: (ctx: StepContext<M>) => {
-              p.checks?.(ctx)
-              const before = ctx.pre[key]
-              if (!ctx.result.ok || before === undefined || before === MAX_UINT256) return
-              ctx.world.check(p.accessId, ctx.post[key] === before - amount, () => ({
-                message: `${spec.label} succeeded without spending ${from.name}'s allowance`,
-                expected: `${key} = ${before - amount}`,
-                actual: `${ctx.post[key]}`,
-              }))
-            },
-          }
+          return transferFromSpec(spender, from, to, amount)
         }),
     ),
   ]

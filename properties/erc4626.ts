@@ -174,7 +174,7 @@ const lastLabel = new WeakMap<World<M>, string>()
  * found there marks the step's trace line like an invariant's would.
  */
 class Checked implements fc.AsyncCommand<World<M>, World<M>> {
-  constructor(private readonly inner: Action<M>) {}
+  constructor(private readonly inner: fc.AsyncCommand<World<M>, World<M>>) {}
   check(): boolean {
     return true
   }
