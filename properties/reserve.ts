@@ -55,7 +55,6 @@ export function wrapsForCaller(abi: Abi): boolean {
 }
 
 const SPECIFIED = { wrapper: ['depositFor', 'withdrawTo', 'transfer', 'approve', 'transferFrom'] }
-const SPECIFIED_FOR_CALLER = { wrapper: ['deposit', 'withdraw', 'transfer', 'approve', 'transferFrom'] }
 
 /** depositFor(caller, v) and withdrawTo(caller, v) as deposit(v) and withdraw(v), for a wrapper of that shape. */
 function callerShapedChain(chain: Chain, vault: Address): Chain {
@@ -75,7 +74,12 @@ function callerShapedChain(chain: Chain, vault: Address): Chain {
 export const reserveDriver: KindDriver<M> = {
   kind: 'reserve',
   specified: SPECIFIED,
-  specifiedFor: (i: Instance) => (wrapsForCaller(i.vaultAbi) ? SPECIFIED_FOR_CALLER : SPECIFIED),
+  // A method on purpose: an adapter spreads this driver and adds its own `specified`, which `this` sees.
+  specifiedFor(i: Instance) {
+    if (!wrapsForCaller(i.vaultAbi)) return this.specified
+    const shaped: Record<string, string> = { depositFor: 'deposit', withdrawTo: 'withdraw' }
+    return Object.fromEntries(Object.entries(this.specified).map(([r, fns]) => [r, fns.map((f) => shaped[f] ?? f)]))
+  },
   properties: propertiesOf('reserve'),
 
   wrapChain: (chain, instance) => (wrapsForCaller(instance.vaultAbi) ? callerShapedChain(chain, instance.vault) : chain),
