@@ -5,6 +5,21 @@ import { expect, test } from 'vitest'
 import { readFailure, saveFailure, toStoredFailure } from '../report/failures.ts'
 import { replay, runSuite } from '../runner/suite.ts'
 
+type Suite = Awaited<ReturnType<typeof runSuite>>
+
+/** Saves a counterexample as the next run and `vaultcheck replay` read it, checks that it replays the same steps, and returns what was stored. */
+async function throughStore(target: { kind: 'cdp'; contract: string }, res: Suite, cx: NonNullable<Suite['properties'][number]['counterexample']>) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vaultcheck-shrink-'))
+  try {
+    const file = saveFailure(root, toStoredFailure({ target: 'X', kind: 'cdp', cx, bytecodeHash: res.bytecodeHash, compilerVersion: res.compilerVersion, options: { depth: 25, actors: 3, decimals: 18, checkInterval: 8 } }))
+    const stored = readFailure(file)
+    expect((await replay(target, stored, stored.options)).steps).toEqual(cx.steps)
+    return stored
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true })
+  }
+}
+
 // CdpBorrowChecksOldPosition checks health before adding the new debt, so a borrow from an empty
 // position already breaks the ratio: one action. fast-check finds it inside an `open` command
 // (deposit + borrow) whose borrow amount is a recipe ("a fraction of maxBorrow") that means 0 once
@@ -27,12 +42,8 @@ test('amounts are pinned and composite commands trimmed when that shortens a cou
   expect(raw.steps.length).toBeGreaterThan(1)
 
   // Through the failure store (what the next run and `vaultcheck replay` read) the edits survive.
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vaultcheck-shrink-'))
-  const file = saveFailure(root, toStoredFailure({ target: 'X', kind: 'cdp', cx, bytecodeHash: res.bytecodeHash, compilerVersion: res.compilerVersion, options: { depth: 25, actors: 3, decimals: 18, checkInterval: 8 } }))
-  const stored = readFailure(file)
+  const stored = await throughStore(target, res, cx)
   expect(stored.pins).toEqual(cx.pins)
-  expect((await replay(target, stored, stored.options)).steps).toEqual(cx.steps)
-  fs.rmSync(root, { recursive: true, force: true })
 }, 120_000)
 
 // CdpLiquidationKeepsTotalDebt forgets to lower the total debt when a position is liquidated. The
@@ -54,10 +65,6 @@ test('a liquidation by a funded third party is rewritten into the owner liquidat
   const raw = await replay(target, { ...cx, rewrites: undefined })
   expect(raw.steps).not.toEqual(cx.steps)
 
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vaultcheck-shrink-'))
-  const file = saveFailure(root, toStoredFailure({ target: 'X', kind: 'cdp', cx, bytecodeHash: res.bytecodeHash, compilerVersion: res.compilerVersion, options: { depth: 25, actors: 3, decimals: 18, checkInterval: 8 } }))
-  const stored = readFailure(file)
+  const stored = await throughStore(target, res, cx)
   expect(stored.rewrites).toEqual(cx.rewrites)
-  expect((await replay(target, stored, stored.options)).steps).toEqual(cx.steps)
-  fs.rmSync(root, { recursive: true, force: true })
 }, 120_000)
