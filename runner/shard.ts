@@ -67,35 +67,49 @@ function budgetOf(options: CampaignOptions): string {
 }
 
 /**
- * A shard's progress on disk, rewritten atomically after every chunk: a cancelled CI job started
+ * A shard's progress on disk, one JSON line per finished chunk after a header line, so that
+ * keeping it costs one append per chunk however long the campaign. A cancelled CI job started
  * again with `--resume` runs only the chunks it had not finished, and ends with the report the
- * uninterrupted shard would have written. Chunks cut short by the time limit are not kept.
+ * uninterrupted shard would have written. Chunks cut short by the time limit are not kept; a torn
+ * last line (the job killed mid-write) is ignored, and that chunk runs again.
  */
-export type ShardCheckpoint = {
-  format: 1
-  version: string
-  index: number
-  count: number
-  /** Per target begun: what decides its campaign, and the chunks finished, in order. */
-  targets: { name: string; bytecodeHash: string; budget: string; chunks: ChunkOutcome[] }[]
-}
+type CheckpointHeader = { format: 2; version: string; index: number; count: number }
+/** A finished chunk of target `target` (its position in the run), with what decides its campaign. */
+type CheckpointLine = { target: number; name: string; bytecodeHash: string; budget: string; chunk: ChunkOutcome }
+type CheckpointTarget = { name: string; bytecodeHash: string; budget: string; chunks: Map<number, ChunkOutcome> }
 
 export function checkpointFile(root: string, shard: { index: number; count: number }): string {
-  return path.join(root, '.vaultcheck', 'checkpoints', `shard-${shard.index}-of-${shard.count}.json`)
+  return path.join(root, '.vaultcheck', 'checkpoints', `shard-${shard.index}-of-${shard.count}.jsonl`)
 }
 
-function readCheckpoint(file: string, shard: { index: number; count: number }): ShardCheckpoint | undefined {
+/** The checkpoint's chunks per target position, and its lines as read (kept when resuming). */
+function readCheckpoint(file: string, shard: { index: number; count: number }): { targets: Map<number, CheckpointTarget>; lines: string[] } | undefined {
   if (!fs.existsSync(file)) return undefined
-  let c: ShardCheckpoint
-  try {
-    c = JSON.parse(fs.readFileSync(file, 'utf8')) as ShardCheckpoint
-  } catch (cause) {
-    throw new ConfigError({ file, issues: [{ path: '--resume', message: `the checkpoint cannot be read (${(cause as Error).message}); delete it to start over` }] })
+  const refuse = (message: string) => new ConfigError({ file, issues: [{ path: '--resume', message: `${message}; delete it to start over` }] })
+  const text = fs.readFileSync(file, 'utf8')
+  const lines = text.split('\n')
+  // After the last newline: nothing, or a line a killed writer tore (its chunk runs again).
+  lines.pop()
+  const parsed: unknown[] = []
+  for (const [i, line] of lines.entries()) {
+    try {
+      parsed.push(JSON.parse(line))
+    } catch (cause) {
+      throw refuse(`line ${i + 1} of the checkpoint cannot be read (${(cause as Error).message})`)
+    }
   }
+  const h = parsed[0] as CheckpointHeader | undefined
   const why =
-    c.format !== 1 || !Array.isArray(c.targets) ? 'it is not a vaultcheck checkpoint (format 1)' : c.version !== VERSION ? `it was written by vaultcheck ${c.version}` : c.index !== shard.index || c.count !== shard.count ? `it belongs to shard ${c.index}/${c.count}` : undefined
-  if (why) throw new ConfigError({ file, issues: [{ path: '--resume', message: `${why}, not to this run's shard ${shard.index}/${shard.count} of vaultcheck ${VERSION}; delete it to start over` }] })
-  return c
+    !h || h.format !== 2 ? 'it is not a vaultcheck checkpoint (format 2)' : h.version !== VERSION ? `it was written by vaultcheck ${h.version}` : h.index !== shard.index || h.count !== shard.count ? `it belongs to shard ${h.index}/${h.count}` : undefined
+  if (why) throw refuse(`${why}, not to this run's shard ${shard.index}/${shard.count} of vaultcheck ${VERSION}`)
+  const targets = new Map<number, CheckpointTarget>()
+  for (const l of parsed.slice(1) as CheckpointLine[]) {
+    const t = targets.get(l.target) ?? { name: l.name, bytecodeHash: l.bytecodeHash, budget: l.budget, chunks: new Map() }
+    targets.set(l.target, t)
+    // A chunk run again (its guess of the enabled properties changed) supersedes the earlier line.
+    t.chunks.set(l.chunk.index, l.chunk)
+  }
+  return { targets, lines: lines.slice(1) }
 }
 
 /** Runs this shard's chunks of every target; returns what the report shows and what merge needs. */
@@ -109,7 +123,11 @@ export async function runShard(
   const results: TargetOutcome[] = []
   const data: ShardData = { version: VERSION, index: shard.index, count: shard.count, targets: [] }
   const previous = checkpoint?.resume ? readCheckpoint(checkpoint.file, shard) : undefined
-  const progress: ShardCheckpoint = { format: 1, version: VERSION, index: shard.index, count: shard.count, targets: [] }
+  if (checkpoint) {
+    // Started over, or rewritten once without a torn last line before appending to it.
+    const header: CheckpointHeader = { format: 2, version: VERSION, index: shard.index, count: shard.count }
+    writeAtomic(checkpoint.file, [JSON.stringify(header), ...(previous?.lines ?? [])].map((l) => l + '\n').join(''))
+  }
   let resumed = 0
   for (const [ti, spec] of p.targets.entries()) {
     if (typeof spec.kind !== 'string') throw new ConfigError({ issues: [{ path: `targets.${ti}.kind`, message: 'with --shard, name the kind by its module path (merge loads it again)' }] })
@@ -124,26 +142,28 @@ export async function runShard(
     const live = new Set(defs.map((d) => d.id))
     const chunks: ChunkOutcome[] = []
     const budget = budgetOf(options)
-    const entry = { name: loaded.name, bytecodeHash: loaded.bytecodeHash, budget, chunks }
-    progress.targets.push(entry)
-    const before = previous?.targets[ti]
+    const before = previous?.targets.get(ti)
     if (before && (before.name !== loaded.name || before.bytecodeHash !== loaded.bytecodeHash || before.budget !== budget)) {
       const what = before.name !== loaded.name ? `target ${ti + 1} was ${before.name}, now ${loaded.name}` : before.bytecodeHash !== loaded.bytecodeHash ? `${loaded.name}: the bytecode changed` : `${loaded.name}: the budget or options changed (${before.budget} vs ${budget})`
       throw new ConfigError({ file: checkpoint!.file, issues: [{ path: '--resume', message: `the checkpoint is of another campaign: ${what}; delete it to start over` }] })
     }
     // Finished chunks of the checkpoint stand for themselves: the same job would compute the same outcome.
-    const done = (before?.chunks ?? []).filter((c) => !c.interrupted)
+    const done = [...(before?.chunks.values() ?? [])].filter((c) => !c.interrupted)
     let cut: string | undefined
     for (let index = shard.index - 1; index < plan.length && live.size > 0; index += shard.count) {
       if (p.options.signal?.aborted) {
         cut = 'interrupted'
         break
       }
-      const kept = done.find((c) => c.index === index && c.startEnabled.join() === [...live].sort().join())
-      const outcome = kept ?? (await runner.run({ root: p.root, target: spec, options, index, enabled: [...live].sort(), started }, p.options.signal, () => {}))
+      const enabled = [...live].sort()
+      const kept = done.find((c) => c.index === index && c.startEnabled.join() === enabled.join())
+      const outcome = kept ?? (await runner.run({ root: p.root, target: spec, options, index, enabled, started }, p.options.signal, () => {}))
       if (kept) resumed++
       chunks.push(outcome)
-      if (checkpoint && !outcome.interrupted) writeAtomic(checkpoint.file, JSON.stringify(progress) + '\n')
+      if (checkpoint && !kept && !outcome.interrupted) {
+        const line: CheckpointLine = { target: ti, name: loaded.name, bytecodeHash: loaded.bytecodeHash, budget, chunk: outcome }
+        fs.appendFileSync(checkpoint.file, JSON.stringify(line) + '\n')
+      }
       for (const f of outcome.failures) live.delete(f.counterexample.propertyId)
       if (outcome.interrupted) {
         cut = p.options.signal?.aborted ? 'interrupted' : 'time limit reached'

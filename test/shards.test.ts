@@ -112,21 +112,24 @@ describe('shards', () => {
     const params = (o: Record<string, unknown> = {}) => ({ targets, root: ROOT, options: { ...options, ...o }, store: false })
     const strip = (x: unknown) => JSON.stringify(x, (k, v) => (k === 'durationMs' ? undefined : v))
     try {
-      const file = path.join(dir, 'shard-1-of-2.json')
+      const file = path.join(dir, 'shard-1-of-2.jsonl')
       const whole = await runShard(params(), { index: 1, count: 2 }, { file, resume: false })
-      const ck = JSON.parse(fs.readFileSync(file, 'utf8'))
-      expect(ck.targets[0].chunks.map((c: { index: number }) => c.index)).toEqual([0, 2, 4])
+      // A header, then one line per finished chunk.
+      const lines = fs.readFileSync(file, 'utf8').split('\n').slice(0, -1)
+      expect(JSON.parse(lines[0])).toMatchObject({ format: 2, index: 1, count: 2 })
+      expect(lines.slice(1).map((l) => JSON.parse(l).chunk.index)).toEqual([0, 2, 4])
 
-      // A job cancelled after its first chunk left this checkpoint: only the other two run again.
-      ck.targets[0].chunks = ck.targets[0].chunks.slice(0, 1)
-      fs.writeFileSync(file, JSON.stringify(ck))
+      // A job killed while writing its second chunk's line left this checkpoint: the torn line is
+      // ignored, and only the two chunks after the first run again.
+      fs.writeFileSync(file, lines.slice(0, 2).join('\n') + '\n' + lines[2].slice(0, 40))
       const resumed = await runShard(params(), { index: 1, count: 2 }, { file, resume: true })
       expect(resumed.resumed).toBe(1)
       expect(comparable(resumed.results)).toBe(comparable(whole.results))
       expect(strip(resumed.data)).toBe(strip(whole.data))
+      expect(fs.readFileSync(file, 'utf8')).toBe(lines.join('\n') + '\n')
 
       // A time limit cuts shard 1 in its first chunk: the merged report says how far each shard got.
-      const cutFile = path.join(dir, 'cut.json')
+      const cutFile = path.join(dir, 'cut.jsonl')
       const cut = await runShard(params({ timeLimitMs: 1 }), { index: 1, count: 2 }, { file: cutFile, resume: false })
       expect(cut.data.targets[0].cut).toBe('time limit reached')
       const two = (await runShard(params(), { index: 2, count: 2 })).data
@@ -163,7 +166,7 @@ describe('shards', () => {
       // Every shard left a checkpoint; --resume runs only what it lacks (here nothing) and writes the same report.
       const again = cli('run', '--kind', 'reserve', '--runs', '20', '--shard', '1/2', '--resume', '--reporter', 'json', '--output', 'r1.json')
       expect(again.status, again.stderr).toBe(0)
-      expect(again.stderr).toMatch(/resumed from \.vaultcheck\/checkpoints\/shard-1-of-2\.json: 1 chunk\(s\) already done/)
+      expect(again.stderr).toMatch(/resumed from \.vaultcheck\/checkpoints\/shard-1-of-2\.jsonl: 1 chunk\(s\) already done/)
       expect(strip(fs.readFileSync(path.join(dir, 'r1.json'), 'utf8'))).toBe(strip(fs.readFileSync(path.join(dir, 's1.json'), 'utf8')))
       const alone = cli('run', '--kind', 'reserve', '--resume')
       expect(alone.status).toBe(2)
