@@ -15,6 +15,11 @@
  * Lengths count user and environment actions only, not the `exit probe:` lines of a trace.
  *
  *   --search-budget 20000   child evaluations per fixture for the search (0: no search)
+ *   --search-seconds 120    wall-clock cap per fixture for the search (unproved when it runs out)
+ *   --fixture A,B           only these fixtures (contract names)
+ *
+ * Each fixture's row is printed as soon as it is done (the whole run takes hours on 2 cores); the
+ * aligned table and the summary follow at the end.
  */
 import { runSuite } from '../runner/suite.ts'
 import { loadTarget } from '../engine/target.ts'
@@ -27,7 +32,9 @@ const seeds = Number(arg('seeds', '10'))
 const runs = Number(arg('runs', '40'))
 const only = arg('kind')
 const searchBudget = Number(arg('search-budget', '20000'))
-const fixtures = FIXTURES.filter((f) => !only || only.split(',').includes(f.kind))
+const searchSeconds = Number(arg('search-seconds', '120'))
+const onlyFixtures = arg('fixture')?.split(',')
+const fixtures = FIXTURES.filter((f) => (!only || only.split(',').includes(f.kind)) && (!onlyFixtures || onlyFixtures.includes(f.contract)))
 
 type Sample = { actions: number; detectMs: number; shrinkMs: number; firstLen: number; bestLen: number; allFound: boolean }
 const rows: (string | number)[][] = [
@@ -39,7 +46,9 @@ const searches: { contract: string; r: SearchResult }[] = []
 // miss is a result, not a sample to drop, and an alsoTrips entry that never trips is a stale claim.
 const misses: string[] = []
 const alsoLines: string[] = []
+console.log(rows[0].join('\t'))
 for (const fx of fixtures) {
+  const fixtureStarted = performance.now()
   const target = await loadTarget({ kind: fx.kind as Kind, contract: fx.contract })
   const samples: Sample[] = []
   const also = new Map<string, number>((fx.alsoTrips ?? []).map((id) => [id, 0]))
@@ -66,7 +75,8 @@ for (const fx of fixtures) {
   }
   const col = (f: (s: Sample) => number) => samples.map(f)
   const upper = samples.length ? Math.min(...samples.map((s) => s.bestLen)) : undefined
-  const search = searchBudget > 0 ? await shortestCounterexample(target, { upper, budget: searchBudget }) : undefined
+  const campaignsMs = performance.now() - fixtureStarted
+  const search = searchBudget > 0 ? await shortestCounterexample(target, { upper, budget: searchBudget, timeMs: searchSeconds * 1000 }) : undefined
   if (search) searches.push({ contract: fx.contract, r: search })
   // Proved minimal: the search's own length; else a campaign's length the search could not beat
   // within its budget is only an upper bound, and hits are not counted.
@@ -96,7 +106,9 @@ for (const fx of fixtures) {
     Number.isFinite(minimal) ? `${hits}/${seeds}` : '?',
     `${samples.filter((s) => s.allFound).length}/${seeds}`,
   ])
+  console.log(`${rows.at(-1)!.join('\t')}\t(campaigns ${fmtS(campaignsMs)} s, search ${search ? fmtS(search.ms) : '-'} s${misses.length ? `, misses so far ${misses.length}` : ''})`)
 }
+console.log('')
 console.log(`Detection: ${seeds} seeds per fixture, ${runs} runs per campaign (first failure of each campaign; lengths without exit-probe lines)`)
 printTable(rows)
 console.log(

@@ -53,6 +53,8 @@ export type SearchOptions = {
   perArb?: number
   /** Dictionary constants used as amounts (the fixture's own numbers), at most. */
   dictionaryAmounts?: number
+  /** Wall-clock limit in milliseconds; like the budget, running out leaves the result unproved. */
+  timeMs?: number
 }
 
 /** A state's identity: the model and every observed view (bigints, maps and sets included). */
@@ -79,21 +81,19 @@ export async function shortestCounterexample(target: LoadedTarget, opts: SearchO
   const budget = opts.budget ?? 40_000
   const maxSteps = opts.maxSteps ?? 6
   const upper = opts.upper ?? Infinity
+  const deadline = started + (opts.timeMs ?? Infinity)
   const driver = driverFor(target)
   const o = resolveOptions({ actors: 2 })
   const { enabled } = selectProperties(target.kind, driver.properties, {})
-  // The dictionary is harvested at deploy: a first bench finds it, the search's bench uses it.
-  const probeBench = await Bench.create({ target, driver, enabled: new Set(enabled.map((d) => d.id)), options: o })
-  const dict = probeBench.world.options.dictionary
-  const unit = 10n ** BigInt(probeBench.world.instance.decimals)
-  const space: AmountRecipe[] = [
+  // The fixture's own amounts come from the dictionary harvested at deploy.
+  const space = ({ dictionary, decimals }: { dictionary: readonly bigint[]; decimals: number }): AmountRecipe[] => [
     { t: 'ref', ref: 0, delta: 0 },
     { t: 'ref', ref: 1, delta: 0 },
     { t: 'frac', ref: 0, ppm: 500_000 },
-    { t: 'const', value: unit },
-    ...dict.slice(0, opts.dictionaryAmounts ?? 4).map((_, index): AmountRecipe => ({ t: 'dict', index, delta: 0 })),
+    { t: 'const', value: 10n ** BigInt(decimals) },
+    ...dictionary.slice(0, opts.dictionaryAmounts ?? 4).map((_, index): AmountRecipe => ({ t: 'dict', index, delta: 0 })),
   ]
-  const bench = await Bench.create({ target, driver, enabled: new Set(enabled.map((d) => d.id)), options: { ...o, dictionary: dict, amountSpace: space } })
+  const bench = await Bench.create({ target, driver, enabled: new Set(enabled.map((d) => d.id)), options: { ...o, amountSpace: space } })
   const world = bench.world
   const arbs = [...new Set([...driver.commands(world), ...extraCommands(world)])]
   const seen = new Set<string>()
@@ -157,7 +157,7 @@ export async function shortestCounterexample(target: LoadedTarget, opts: SearchO
       const saved = { model: world.model, last: world.last, stats: { ...world.stats }, stepIndex: world.stepIndex }
       const snap = await world.chain.snapshot()
       for (const c of alphabet) {
-        if (evals >= budget) return result(best ? { len: best.len, proved: false, below: s + 1, example: await confirm(best.seq) } : { proved: false, below: s + 1 })
+        if (evals >= budget || (evals % 64 === 0 && performance.now() > deadline)) return result(best ? { len: best.len, proved: false, below: s + 1, example: await confirm(best.seq) } : { proved: false, below: s + 1 })
         evals++
         world.trace = []
         let failed = false

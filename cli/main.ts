@@ -172,10 +172,11 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       },
     }
     // A shard stores nothing: `vaultcheck merge` stores the failures of the merged campaign.
+    const checkpoint = shard ? checkpointFile(root, shard) : undefined
     const outcome = shard
-      ? await runShard(params, shard, { file: checkpointFile(root, shard), resume: flags.resume === true }).then(({ results, data, resumed }) => {
+      ? await runShard(params, shard, { file: checkpoint!, resume: flags.resume === true }).then(({ results, data, resumed }) => {
           shardData = data
-          if (flags.resume) process.stderr.write(`resumed from ${path.relative(cwd, checkpointFile(root, shard))}: ${resumed} chunk(s) already done\n`)
+          if (flags.resume) process.stderr.write(`resumed from ${path.relative(cwd, checkpoint!)}: ${resumed} chunk(s) already done\n`)
           return { results, newFailureFiles: [] as string[], reproducerFiles: [] as string[] }
         })
       : await runTargets(params)

@@ -206,8 +206,11 @@ export class Bench<M> {
       knobs?: Readonly<Record<string, unknown>>
       /** A recorded dictionary: a replay must resolve `dict[i]` to the same values as the original run. */
       dictionary?: readonly bigint[]
-      /** Amount recipes restricted to this set (a bounded search's alphabet). */
-      amountSpace?: readonly AmountRecipe[]
+      /**
+       * Amount recipes restricted to this set (a bounded search's alphabet); a function builds it
+       * from the dictionary harvested at deploy and the asset's decimals.
+       */
+      amountSpace?: readonly AmountRecipe[] | ((d: { dictionary: readonly bigint[]; decimals: number }) => readonly AmountRecipe[])
     }
   }): Promise<Bench<M>> {
     const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'].slice(0, p.options.actors)
@@ -251,11 +254,13 @@ export class Bench<M> {
     const renamed = renames ? renamingChain(counted, instance.vault, renames) : counted
     const worldChain = p.driver.wrapChain ? p.driver.wrapChain(renamed, instance) : renamed
     const enabled = new Set(p.enabled)
+    const space = p.options.amountSpace
+    const amountSpace = typeof space === 'function' ? space({ dictionary, decimals: instance.decimals }) : space
     const world = new World<M>(worldChain, p.driver.kind, instance, actors, undefined as never, p.driver, enabled, {
       checkInterval: p.options.checkInterval,
       dictionary,
       knobs: p.options.knobs ?? {},
-      ...(p.options.amountSpace ? { amountSpace: p.options.amountSpace } : {}),
+      ...(amountSpace ? { amountSpace } : {}),
     })
     ;(world as { plan: ObservationPlan }).plan = new ObservationPlan(multiread, [])
     world.calls = calls
@@ -791,15 +796,8 @@ async function rewrite<M>(bench: Bench<M>, cmds: readonly Command<M>[], id: stri
     .filter(([i, n]) => n > 0 && !edits.skip.includes(i))
   if (offered.length === 0) return edits
   const stepsToFailure = async (e: SequenceEdits): Promise<number | undefined> => {
-    const world = await bench.reset(false)
-    try {
-      await runSequence(world, cmds, e)
-    } catch (err) {
-      if (err instanceof PropertyViolation) return err.propertyId === id ? world.stepIndex : undefined
-      if (err instanceof RunDiscarded) return undefined
-      throw err
-    }
-    return undefined
+    const f = await failureAt(bench, cmds, e)
+    return f?.propertyId === id ? f.steps : undefined
   }
   let best = await stepsToFailure(edits)
   if (best === undefined) return edits
@@ -817,17 +815,21 @@ async function rewrite<M>(bench: Bench<M>, cmds: readonly Command<M>[], id: stri
   return Object.keys(chosen).length ? { ...edits, rewrites: chosen } : edits
 }
 
-async function failureOf<M>(bench: Bench<M>, cmds: readonly Command<M>[], edits: SequenceEdits, capture?: Capture): Promise<string | undefined> {
+/** The property a replay of `cmds` violates, and after how many steps; undefined when none. */
+async function failureAt<M>(bench: Bench<M>, cmds: readonly Command<M>[], edits: SequenceEdits, capture?: Capture): Promise<{ propertyId: string; steps: number } | undefined> {
   const world = await bench.reset(false)
   try {
     await runSequence(world, cmds, edits, capture)
   } catch (e) {
-    if (e instanceof PropertyViolation) return e.propertyId
+    if (e instanceof PropertyViolation) return { propertyId: e.propertyId, steps: world.stepIndex }
     if (e instanceof RunDiscarded) return undefined
     throw e
   }
   return undefined
 }
+
+const failureOf = async <M>(bench: Bench<M>, cmds: readonly Command<M>[], edits: SequenceEdits, capture?: Capture): Promise<string | undefined> =>
+  (await failureAt(bench, cmds, edits, capture))?.propertyId
 
 async function replayTrace<M>(bench: Bench<M>, cmds: readonly Command<M>[], edits: SequenceEdits): Promise<TraceLine[]> {
   const world = await bench.reset(true)
