@@ -5,7 +5,7 @@
  * reports every promise a vault breaks, each with its own minimal counterexample.
  */
 import fc from 'fast-check'
-import type { Abi, Hex } from 'viem'
+import type { Abi, Address, Hex } from 'viem'
 import { PropertyViolation, type Kind, type PropertyDef } from './property.ts'
 import { harvestDictionary, type AmountRecipe } from './amounts.ts'
 import { createChain, type Chain } from '../evm/chain.ts'
@@ -19,6 +19,8 @@ import { checkRenames, countingChain, renameReads, renamingChain, type FunctionR
 import { discoverSystem, type CodeSource } from './system.ts'
 import { globToRegExp } from './glob.ts'
 import { checkExtras, extraCommands, ruleFor, type ExtrasConfig } from './extras.ts'
+import { DECIMAL_QUIRKS, quirkCommands, quirkNamed } from './quirks.ts'
+import { bundledArtifact } from './bundled.ts'
 
 export type CampaignOptions = {
   /** Runs (action sequences) per campaign. */
@@ -61,6 +63,8 @@ export type CampaignOptions = {
    * exploration count; shrinking a failure does not (it replays what already ran).
    */
   coverage?: boolean
+  /** Run with the asset token replaced by a quirky one (engine/quirks.ts: `fee-on-transfer`...). */
+  tokenQuirk?: string
 }
 
 export const DEFAULT_CAMPAIGN = {
@@ -203,6 +207,7 @@ export class Bench<M> {
     options: Required<Pick<CampaignOptions, 'checkInterval' | 'actors' | 'decimals'>> & {
       evmVersion?: EvmVersion
       coverage?: boolean
+      tokenQuirk?: string
       knobs?: Readonly<Record<string, unknown>>
       /** A recorded dictionary: a replay must resolve `dict[i]` to the same values as the original run. */
       dictionary?: readonly bigint[]
@@ -223,13 +228,29 @@ export class Bench<M> {
     // (Ownable, roles) is out of their reach unless the config names the owner as a caller.
     const deployer: Account = { name: 'deployer', address: chain.actor('deployer') }
     const multiread = await chain.deploy({ artifact: p.target.mocks.Multiread })
+    const quirk = p.options.tokenQuirk === undefined ? undefined : quirkNamed(p.options.tokenQuirk)
+    if (quirk?.artifact && !p.driver.tokenQuirks?.includes(quirk.name)) {
+      throw new ConfigError({ issues: [{ path: 'tokenQuirk', message: `the ${p.driver.kind} kind's models do not follow the ${quirk.name} quirk; it follows ${[...DECIMAL_QUIRKS, ...(p.driver.tokenQuirks ?? [])].join(', ')}` }] })
+    }
+    // Every MockERC20 the kind deploys becomes the quirk token; their addresses are kept (rebases).
+    const mocks = quirk?.artifact ? { ...p.target.mocks, MockERC20: await bundledArtifact(quirk.artifact, p.options.evmVersion) } : p.target.mocks
+    const quirkTokens: Address[] = []
+    const deployChain: Chain = quirk?.artifact
+      ? Object.assign(Object.create(chain) as Chain, {
+          deploy: async (d: Parameters<Chain['deploy']>[0]) => {
+            const address = await chain.deploy(d)
+            if (d.artifact === mocks.MockERC20) quirkTokens.push(address)
+            return address
+          },
+        })
+      : chain
     let instance: Awaited<ReturnType<KindDriver<M>['deploy']>>
     try {
       instance = await p.driver.deploy({
-        chain,
+        chain: deployChain,
         vault: p.target.vault,
-        mocks: p.target.mocks,
-        decimals: p.options.decimals,
+        mocks,
+        decimals: quirk?.decimals ?? p.options.decimals,
         actors,
         deployer,
         args: p.target.args,
@@ -263,6 +284,7 @@ export class Bench<M> {
       ...(amountSpace ? { amountSpace } : {}),
     })
     ;(world as { plan: ObservationPlan }).plan = new ObservationPlan(multiread, [])
+    if (quirk) world.tokenQuirk = { quirk, tokens: quirkTokens }
     world.calls = calls
     world.deployer = deployer
     const specified = Object.fromEntries(
@@ -272,7 +294,7 @@ export class Bench<M> {
       chain,
       instance,
       sources: p.target.companions ?? [],
-      mocks: Object.values(p.target.mocks),
+      mocks: Object.values(mocks),
       specified,
     })
     checkExtras(p.options.knobs?.extras as ExtrasConfig | undefined, world.system, actors)
@@ -468,7 +490,7 @@ export async function runChunk<M>(ctx: ChunkContext<M>, index: number, enabled: 
       counterexample: {
         propertyId: id,
         promise: def.promise,
-        message: err.message.split('\n')[0].replace(`${id}: `, ''),
+        message: underQuirk(bench.world, err.message.split('\n')[0].replace(`${id}: `, '')),
         expected: err.expected,
         actual: err.actual,
         trace,
@@ -662,7 +684,7 @@ export function buildProperty<M>(
   /** Called when a run ends in a property violation (the first call of a search is the detection). */
   onViolation?: () => void,
 ) {
-  const arbs = [...driver.commands(bench.world), ...extraCommands(bench.world)]
+  const arbs = [...driver.commands(bench.world), ...extraCommands(bench.world), ...quirkCommands(bench.world)]
   return fc.asyncProperty(fc.commands(arbs, { maxCommands: depth, size: 'max', replayPath }), async (cmds) => {
     // Throwing ends fast-check's loop at once (returning would still generate every remaining run);
     // the campaign recognises the error and reports the interruption, not a failure.
@@ -813,6 +835,11 @@ async function rewrite<M>(bench: Bench<M>, cmds: readonly Command<M>[], id: stri
     }
   }
   return Object.keys(chosen).length ? { ...edits, rewrites: chosen } : edits
+}
+
+/** A failure's message says which token quirk the campaign ran under: the cause is often the quirk. */
+function underQuirk<M>(w: World<M>, message: string): string {
+  return w.tokenQuirk ? `under ${w.tokenQuirk.quirk.name}, ${message}` : message
 }
 
 /** The property a replay of `cmds` violates, and after how many steps; undefined when none. */

@@ -46,6 +46,8 @@ export type ActionSpec<M> = {
    * beyond what `mayChange` allows; the model then follows what was observed.
    */
   unspecified?: { privileged: boolean; mayChange: (observationKey: string) => boolean }
+  /** The asset token moved balances by itself (a rebase): nobody took them, so access checks do not apply. */
+  tokenEvent?: boolean
 }
 
 export type StepContext<M> = {
@@ -140,6 +142,13 @@ export class World<M> {
   deployer: Account = { name: 'deployer', address: '0x0000000000000000000000000000000000000000' }
   /** Fed by the world's chain with every call made during a step. */
   calls: CallSink = { log: undefined }
+  /** The quirk of the asset token (`--token-quirks`), when the campaign runs under one. */
+  tokenQuirk: import('./quirks.ts').ActiveQuirk | undefined
+
+  /** What the models must know of the asset's quirk: pass it to the ledgers of every mock token the kind deployed. */
+  get tokenBehaviour(): import('../model/erc20.ts').TokenBehaviour | undefined {
+    return this.tokenQuirk?.quirk.behaviour
+  }
 
   constructor(
     readonly chain: Chain,
@@ -229,7 +238,7 @@ export class World<M> {
       this.calls.log = undefined
     }
     const line: TraceLine | undefined = this.trace
-      ? { step: this.stepIndex + 1, label: spec.label, contract: this.withNames(describeResult(result, spec)), model: spec.unspecified ? (spec.unspecified.privileged ? 'anything (privileged)' : 'revert, or no observed change') : describeOutcome(outcome, spec) }
+      ? { step: this.stepIndex + 1, label: spec.label, contract: this.withNames(describeResult(result, spec)), model: spec.unspecified ? (spec.tokenEvent ? 'balances as the token moved them' : spec.unspecified.privileged ? 'anything (privileged)' : 'revert, or no observed change') : describeOutcome(outcome, spec) }
       : undefined
     let post: Observation
     try {
@@ -507,6 +516,11 @@ export interface KindDriver<M> {
   project(m: M, world: World<M>): Observation
   /** The model with every observed value overwritten by the contract's. */
   sync(m: M, obs: Observation, world: World<M>): M
+  /**
+   * Token quirks (engine/quirks.ts) the models follow, beyond the decimals ones every kind takes:
+   * the kind passes `world.tokenBehaviour` to its token ledgers. Others are not run for this kind.
+   */
+  tokenQuirks?: readonly string[]
   invariants: readonly StepInvariant<M>[]
   exitProbe(world: World<M>): Promise<void>
   commands(world: World<M>): import('fast-check').Arbitrary<import('fast-check').AsyncCommand<World<M>, World<M>>>[]

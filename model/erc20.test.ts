@@ -174,3 +174,37 @@ describe('erc20 ledger', () => {
     expect(base).toEqual(snapshot)
   })
 })
+
+describe('erc20 ledger with a token behaviour (quirk tokens)', () => {
+  const funded = (behaviour: E.TokenBehaviour) => expectOk(E.mint(E.emptyLedger(behaviour), A, 1000n)).state
+
+  it('fee on transfer: the recipient gets the amount less the fee, which is burned', () => {
+    const l = funded({ feePpm: 10_000n })
+    const t = expectOk(E.transfer(l, A, B, 1000n))
+    expect([E.balanceOf(t.state, A), E.balanceOf(t.state, B), t.state.totalSupply]).toEqual([0n, 990n, 990n])
+    expect(t.events.map((e) => e.args.value)).toEqual([990n, 10n])
+    // A careful vault credits what arrived, not what it asked for.
+    const approved = expectOk(E.approve(l, A, C, MAX_UINT256)).state
+    expect(expectOk(E.safeTransferFrom(approved, C, A, C, 150n)).returns).toBe(149n)
+    // Self-transfers pay the fee too.
+    expect(E.balanceOf(expectOk(E.transfer(l, A, A, 100n)).state, A)).toBe(999n)
+  })
+
+  it('returns false: a short transfer moves nothing and returns false; the safe form reverts', () => {
+    const l = funded({ returnsFalse: true })
+    const t = expectOk(E.transfer(l, A, B, 1001n))
+    expect(t.returns).toBe(false)
+    expect(t.state).toBe(l)
+    expect(expectOk(E.transferFrom(l, B, A, B, 1n)).returns).toBe(false)
+    expectRevert(E.safeTransfer(l, A, B, 1001n), 'transfer-returned-false')
+    expect(expectOk(E.safeTransfer(l, A, B, 1000n)).returns).toBe(1000n)
+  })
+
+  it('revert on zero, and transfer(max) as the whole balance', () => {
+    expectRevert(E.transfer(funded({ revertOnZero: true }), A, B, 0n), 'zero-amount')
+    expect(E.balanceOf(expectOk(E.transfer(funded({}), A, B, 0n)).state, B)).toBe(0n)
+    const max = expectOk(E.transfer(funded({ transferMax: true }), A, B, MAX_UINT256))
+    expect([E.balanceOf(max.state, A), E.balanceOf(max.state, B)]).toEqual([0n, 1000n])
+    expectRevert(E.transfer(funded({}), A, B, MAX_UINT256), 'insufficient-balance')
+  })
+})

@@ -27,10 +27,27 @@ import { type ModelEvent, type Outcome, event, firstCode, revert, success } from
 
 export type Balances = Readonly<Record<Address, bigint>>
 export type Allowances = Readonly<Record<Address, Balances>>
-export type Ledger = Readonly<{ balances: Balances; allowances: Allowances; totalSupply: bigint }>
+export type Ledger = Readonly<{ balances: Balances; allowances: Allowances; totalSupply: bigint; behaviour?: TokenBehaviour }>
 
-export function emptyLedger(): Ledger {
-  return { balances: {}, allowances: {}, totalSupply: 0n }
+/**
+ * How a token departs from the plain ERC-20 above (contracts/mocks/QuirkTokens.sol has one token
+ * per behaviour). Absent: plain.
+ *  - feePpm: every transfer burns floor(amount * feePpm / 1e6); the recipient gets the rest;
+ *  - returnsFalse: a transfer or transferFrom short of balance or allowance returns false and
+ *    moves nothing, instead of reverting;
+ *  - revertOnZero: transfers of 0 revert 'zero-amount';
+ *  - transferMax: an amount of MAX_UINT256 means the sender's whole balance.
+ */
+export type TokenBehaviour = Readonly<{ feePpm?: bigint; returnsFalse?: boolean; revertOnZero?: boolean; transferMax?: boolean }>
+
+export function emptyLedger(behaviour?: TokenBehaviour): Ledger {
+  return behaviour ? { balances: {}, allowances: {}, totalSupply: 0n, behaviour } : { balances: {}, allowances: {}, totalSupply: 0n }
+}
+
+/** What the recipient of a transfer of `amount` gets: less the fee of a fee-on-transfer token. */
+export function netOf(l: Ledger, amount: bigint): bigint {
+  const ppm = l.behaviour?.feePpm ?? 0n
+  return amount - (amount * ppm) / 1_000_000n
 }
 
 /** Reads a key of a balance-like record; absent keys are 0n. */
@@ -80,13 +97,24 @@ function withAllowance(l: Ledger, owner: Address, spender: Address, value: bigin
   return { ...l, allowances }
 }
 
-/** Moves `amount` from `from` to `to` (self-transfers leave balances unchanged). No checks. */
+/** Moves `amount` from `from` to `to` (self-transfers leave balances unchanged), less the fee. No checks. */
 function move(l: Ledger, from: Address, to: Address, amount: bigint): Ledger {
+  const net = netOf(l, amount)
   const afterDebit = setAmount(l.balances, from, getAmount(l.balances, from) - amount)
-  const balances = setAmount(afterDebit, to, getAmount(afterDebit, to) + amount)
-  return { ...l, balances }
+  const balances = setAmount(afterDebit, to, getAmount(afterDebit, to) + net)
+  return { ...l, balances, totalSupply: l.totalSupply - (amount - net) }
 }
 
+/** The Transfer events of a move: the fee, when there is one, as a burn. */
+function moveEvents(l: Ledger, from: Address, to: Address, amount: bigint): ModelEvent[] {
+  const net = netOf(l, amount)
+  return net === amount ? [transferEvent(from, to, amount)] : [transferEvent(from, to, net), transferEvent(from, ZERO_ADDRESS, amount - net)]
+}
+
+/** The amount a behaviour makes of the one asked for: transferMax reads MAX_UINT256 as the whole balance. */
+function quirkedAmount(l: Ledger, from: Address, amount: bigint): bigint {
+  return l.behaviour?.transferMax && amount === MAX_UINT256 ? getAmount(l.balances, from) : amount
+}
 /**
  * `from` sends `amount` to `to`. Returns true (the ERC20 bool).
  * Must-revert: 'insufficient-balance' when balanceOf(from) < amount.
@@ -98,9 +126,11 @@ export function transfer(l: Ledger, from: Address, to: Address, amount: bigint):
   assertUint256(amount, 'amount')
   from = toAddress(from)
   to = toAddress(to)
+  amount = quirkedAmount(l, from, amount)
+  if (amount === 0n && l.behaviour?.revertOnZero) return revert('zero-amount', 'the token reverts on transfers of 0')
   const bal = getAmount(l.balances, from)
-  if (bal < amount) return revert('insufficient-balance', `balance of ${from} is ${bal} < ${amount}`)
-  return success(move(l, from, to, amount), true, [transferEvent(from, to, amount)], to === ZERO_ADDRESS ? 'zero-address' : undefined)
+  if (bal < amount) return l.behaviour?.returnsFalse ? success(l, false) : revert('insufficient-balance', `balance of ${from} is ${bal} < ${amount}`)
+  return success(move(l, from, to, amount), true, moveEvents(l, from, to, amount), to === ZERO_ADDRESS ? 'zero-address' : undefined)
 }
 
 /**
@@ -148,16 +178,45 @@ export function transferFrom(l: Ledger, spender: Address, from: Address, to: Add
   spender = toAddress(spender)
   from = toAddress(from)
   to = toAddress(to)
+  amount = quirkedAmount(l, from, amount)
+  const short = l.behaviour?.returnsFalse
+  if (short) {
+    const allowed = allowance(l, from, spender)
+    if ((allowed !== MAX_UINT256 && allowed < amount) || getAmount(l.balances, from) < amount) return success(l, false)
+  }
   let selfWithoutAllowance = false
   let ledger = l
   const spent = spendAllowance(l, from, spender, amount)
   if (spent.ok) ledger = spent.state
   else if (spender === from) selfWithoutAllowance = true
   else return spent
+  if (amount === 0n && l.behaviour?.revertOnZero) return revert('zero-amount', 'the token reverts on transfers of 0')
   const bal = getAmount(ledger.balances, from)
   if (bal < amount) return revert('insufficient-balance', `balance of ${from} is ${bal} < ${amount}`)
   const mayRevert = firstCode(selfWithoutAllowance && 'insufficient-allowance', to === ZERO_ADDRESS && 'zero-address')
-  return success(move(ledger, from, to, amount), true, [transferEvent(from, to, amount)], mayRevert)
+  return success(move(ledger, from, to, amount), true, moveEvents(l, from, to, amount), mayRevert)
+}
+
+/**
+ * A transfer as a careful vault makes it (OpenZeppelin's SafeERC20 or solmate's
+ * SafeTransferLib, then crediting what arrived): a false return reverts 'transfer-returned-false',
+ * and the value is what `to` received, which a fee-on-transfer token makes less than `amount`.
+ * A token that reverts on zero makes a transfer of 0 implementation-defined ('zero-amount'): the
+ * vault may skip it.
+ */
+export function safeTransfer(l: Ledger, from: Address, to: Address, amount: bigint): Outcome<Ledger, bigint> {
+  return received(transfer(l, from, to, amount), l, to)
+}
+
+/** transferFrom as {@link safeTransfer} makes a transfer. */
+export function safeTransferFrom(l: Ledger, spender: Address, from: Address, to: Address, amount: bigint): Outcome<Ledger, bigint> {
+  return received(transferFrom(l, spender, from, to, amount), l, to)
+}
+
+function received(o: Outcome<Ledger, boolean>, before: Ledger, to: Address): Outcome<Ledger, bigint> {
+  if (!o.ok) return o.reason === 'zero-amount' ? success(before, 0n, [], 'zero-amount') : o
+  if (o.returns === false) return revert('transfer-returned-false', 'the token returned false')
+  return { ...o, returns: balanceOf(o.state, to) - balanceOf(before, to) }
 }
 
 /**

@@ -17,8 +17,9 @@ import { type Outcome, firstCode, mapState, revert, success } from './outcome.ts
 
 export type ReserveState = Readonly<{ vault: Address; token: E.Ledger; underlying: E.Ledger }>
 
-export function createReserveState(params: { vault: Address }): ReserveState {
-  return { vault: toAddress(params.vault), token: E.emptyLedger(), underlying: E.emptyLedger() }
+/** `underlying`: how the underlying token departs from a plain ERC-20 (`--token-quirks`). */
+export function createReserveState(params: { vault: Address; underlying?: E.TokenBehaviour }): ReserveState {
+  return { vault: toAddress(params.vault), token: E.emptyLedger(), underlying: E.emptyLedger(params.underlying) }
 }
 
 function receiverCodes(s: ReserveState, account: Address, value: bigint): string | undefined {
@@ -27,7 +28,8 @@ function receiverCodes(s: ReserveState, account: Address, value: bigint): string
 
 /**
  * `caller` wraps `value`: the wrapper pulls `value` underlying from `caller` (spending the
- * caller->vault underlying allowance) and mints `value` wrapper tokens to `account`.
+ * caller->vault underlying allowance) and mints `value` wrapper tokens to `account`. Under an
+ * underlying that takes a fee, it mints what it received; one that returns false reverts.
  * ERC20Wrapper: "Allow a user to deposit underlying tokens and mint the corresponding number of
  * wrapped tokens." Returns true. Events: Transfer(0, account, value) on the wrapper.
  * Must-revert: 'insufficient-allowance' (underlying allowance caller->vault, infinite allowance is
@@ -42,11 +44,12 @@ export function depositFor(s: ReserveState, caller: Address, account: Address, v
   assertUint256(value, 'value')
   caller = toAddress(caller)
   account = toAddress(account)
-  const pulled = E.transferFrom(s.underlying, s.vault, caller, s.vault, value)
+  const pulled = E.safeTransferFrom(s.underlying, s.vault, caller, s.vault, value)
   if (!pulled.ok) return pulled
-  const minted = E.mint(s.token, account, value)
+  const received = pulled.returns
+  const minted = E.mint(s.token, account, received)
   if (!minted.ok) return minted
-  return success({ ...s, underlying: pulled.state, token: minted.state }, true, [E.transferEvent(ZERO_ADDRESS, account, value)], receiverCodes(s, account, value))
+  return success({ ...s, underlying: pulled.state, token: minted.state }, true, [E.transferEvent(ZERO_ADDRESS, account, received)], receiverCodes(s, account, value))
 }
 
 /**
@@ -67,7 +70,7 @@ export function withdrawTo(s: ReserveState, caller: Address, account: Address, v
   account = toAddress(account)
   const burned = E.burn(s.token, caller, value)
   if (!burned.ok) return burned
-  const sent = E.transfer(s.underlying, s.vault, account, value)
+  const sent = E.safeTransfer(s.underlying, s.vault, account, value)
   if (!sent.ok) return revert('insufficient-backing', `vault holds ${backing(s)} underlying < ${value}`)
   return success({ ...s, token: burned.state, underlying: sent.state }, true, [E.transferEvent(caller, ZERO_ADDRESS, value)], receiverCodes(s, account, value))
 }
@@ -116,9 +119,9 @@ export function backing(s: ReserveState): bigint {
   return E.balanceOf(s.underlying, s.vault)
 }
 
-/** Underlying `holder` receives by unwrapping everything: its wrapper balance (1:1). */
+/** Underlying `holder` receives by unwrapping everything: its wrapper balance (1:1), less a transfer fee. */
 export function owedOnExit(s: ReserveState, holder: Address): bigint {
-  return E.balanceOf(s.token, holder)
+  return E.netOf(s.underlying, E.balanceOf(s.token, holder))
 }
 
 export function totalSupply(s: ReserveState): bigint {

@@ -41,7 +41,7 @@ export type StoredFailure = {
   bytecodeHash: string
   compilerVersion: string
   /** Budget the failure was found with: a replay needs the same depth and actor count. */
-  options: { depth: number; actors: number; decimals: number; checkInterval: number }
+  options: { depth: number; actors: number; decimals: number; checkInterval: number; tokenQuirk?: string }
   foundAt: string
 }
 
