@@ -10,6 +10,7 @@ import { ConfigError, VaultcheckError } from '../evm/errors.ts'
 import { KINDS, type Kind } from '../engine/property.ts'
 import type { JsonReport } from '../report/reporters.ts'
 import type { RunTarget } from '../runner/run.ts'
+import type { QuirkTarget } from '../runner/quirks.ts'
 import { registerDiff } from './diff.ts'
 import { registerMutate } from './mutate.ts'
 import { VERSION } from '../evm/version.ts'
@@ -48,15 +49,16 @@ type RunFlags = {
   coverage?: boolean
   failFast?: boolean
   resume?: boolean
+  tokenQuirks?: string
 }
 
 function out(s: string): void {
   process.stdout.write(s)
 }
 
-type Defaults = Partial<RunTarget['options']> & { timeLimit?: number; coverageFilter?: { include?: string[]; exclude?: string[] } }
+type Defaults = Partial<RunTarget['options']> & { timeLimit?: number; coverageFilter?: { include?: string[]; exclude?: string[] }; tokenQuirks?: 'all' | string[] }
 
-async function resolveTargets(flags: RunFlags, cwd: string): Promise<{ targets: RunTarget[]; root: string; defaults: Defaults }> {
+async function resolveTargets(flags: RunFlags, cwd: string): Promise<{ targets: QuirkTarget[]; root: string; defaults: Defaults }> {
   if (flags.source || flags.contract) {
     if (!flags.kind) throw new ConfigError({ issues: [{ path: '--kind', message: `required with --source/--contract (one of ${KINDS.join(', ')})` }] })
     if (flags.source && !flags.contract) throw new ConfigError({ issues: [{ path: '--contract', message: `required with --source ${flags.source}` }] })
@@ -66,20 +68,21 @@ async function resolveTargets(flags: RunFlags, cwd: string): Promise<{ targets: 
   const configFile = flags.config ?? findConfig(cwd)
   if (configFile) {
     const { config, dir } = await loadConfig(configFile)
-    const { targets, remappings, timeLimit, coverage, ...budget } = config
+    const { targets, remappings, timeLimit, coverage, tokenQuirks, ...budget } = config
     return {
       root: dir,
-      defaults: { ...budget, timeLimit, coverageFilter: coverage },
+      defaults: { ...budget, timeLimit, coverageFilter: coverage, tokenQuirks },
       targets: targets
         .filter((t) => !flags.kind || t.kind === flags.kind)
         .map((t) => {
-          const { name, kind, source, contract, args, skip, optIn, knobs, functions, extras, ...tb } = t
+          const { name, kind, source, contract, args, skip, optIn, knobs, functions, extras, unsupportedQuirks, ...tb } = t
           return {
             name,
             kind,
             source,
             contract,
             args,
+            ...(unsupportedQuirks ? { unsupportedQuirks } : {}),
             root: dir,
             remappings,
             options: { ...tb, skip, optIn, knobs: { ...(knobs ?? {}), ...(functions ? { functions } : {}), ...(extras ? { extras } : {}) } },
@@ -114,7 +117,13 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     import('../report/reporters.ts'),
     import('../report/failures.ts'),
   ])
-  const { targets: all, root, defaults } = await resolveTargets(flags, cwd)
+  const resolved = await resolveTargets(flags, cwd)
+  const { root, defaults } = resolved
+  const quirkSpec = flags.tokenQuirks ?? defaults.tokenQuirks
+  const quirks = quirkSpec === undefined ? undefined : await import('../engine/quirks.ts').then((m) => m.parseQuirks(quirkSpec, flags.tokenQuirks ? '--token-quirks' : 'tokenQuirks'))
+  if (quirks && flags.shard) throw new ConfigError({ issues: [{ path: '--token-quirks', message: 'not with --shard yet: run the matrix on one machine (--workers spreads its campaigns)' }] })
+  const expanded = quirks ? await import('../runner/quirks.ts').then((m) => m.expandQuirks(resolved.targets, quirks)) : undefined
+  const all: RunTarget[] = expanded?.targets ?? resolved.targets.map(({ unsupportedQuirks: _u, ...t }) => t)
   const shard = flags.shard ? parseShard(flags.shard) : undefined
   if (shard && (flags.workers ?? 1) > 1) throw new ConfigError({ issues: [{ path: '--workers', message: 'not with --shard yet: run one shard per machine' }] })
   if (flags.resume && !shard) throw new ConfigError({ issues: [{ path: '--resume', message: 'resumes a shard from its checkpoint: use it with --shard i/n (one machine: --shard 1/1, then vaultcheck merge)' }] })
@@ -191,6 +200,12 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       ...(controller.signal.aborted ? { interrupted: 'Ctrl-C: the figures cover the runs that completed' } : {}),
       ...(shard ? { shard: flags.shard, shardData } : {}),
     }
+    let matrixText = ''
+    if (expanded) {
+      const { buildMatrix, formatMatrix } = await import('../report/quirks.ts')
+      report.matrix = buildMatrix(expanded.plan, outcome.results)
+      matrixText = formatMatrix(report.matrix)
+    }
     let coverageText = ''
     if (flags.coverage) {
       const { writeRunCoverage } = await import('../runner/coverage.ts')
@@ -206,7 +221,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       throw new Error('injected internal fault (VAULTCHECK_FAULT=internal)')
     }
     for (const r of reporters) {
-      const text = r.name === 'json' ? renderJson(report) : r.name === 'junit' ? renderJunit(report) : renderPretty(outcome.results, { color: !r.file && flags.color !== false && process.stdout.isTTY === true }) + coverageText
+      const text = r.name === 'json' ? renderJson(report) : r.name === 'junit' ? renderJunit(report) : renderPretty(outcome.results, { color: !r.file && flags.color !== false && process.stdout.isTTY === true }) + coverageText + matrixText
       if (r.file) writeAtomic(path.resolve(cwd, r.file), text)
       else out(text)
     }
@@ -312,6 +327,7 @@ export function buildProgram(): Command {
     .option('--output <file>', 'file for the reporter at the same position (repeatable)', collect)
     .option('--shard <i/n>', "run only shard i of n: its share of every campaign's chunks of runs (deterministic; merge the reports)")
     .option('--fail-fast', 'end each campaign at its first failure, once shrunk')
+    .option('--token-quirks <list>', "also run every target with its asset replaced by quirky tokens: all, or names (fee-on-transfer,no-return,...); prints target x quirk")
     .option('--resume', "with --shard: continue from the shard's checkpoint (.vaultcheck/checkpoints), running only the chunks not yet done")
     .option('--no-color', 'plain output')
     .option('--no-store', 'do not store failures or write reproducers')

@@ -89,6 +89,8 @@ export type JsonReport = {
   shardData?: unknown
   /** With --coverage: per-file figures, branches never taken, the reports written. */
   coverage?: CoverageSummary
+  /** With --token-quirks: target x quirk (runner/quirks.ts). */
+  matrix?: import('./quirks.ts').QuirkMatrix
 }
 
 export type TargetOutcome = SuiteResult & { stored?: JsonTarget['stored'] }

@@ -58,6 +58,8 @@ export const targetSchema = z
      * with the reason reports show.
      */
     extras: z.record(z.string(), extraRule).optional(),
+    /** With tokenQuirks: quirks this vault does not claim to support, each with the reason reports show (those cells are not run). */
+    unsupportedQuirks: z.record(z.string(), z.string().min(1, 'give a reason')).optional(),
     ...budget,
   })
   .strict()
@@ -77,6 +79,8 @@ export const configSchema = z
       .object({ include: z.array(z.string().min(1)).optional(), exclude: z.array(z.string().min(1)).optional() })
       .strict()
       .optional(),
+    /** Run every target under these token quirks too ('all', or names: fee-on-transfer, ...), and print the matrix. */
+    tokenQuirks: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).optional(),
     ...budget,
   })
   .strict()

@@ -136,6 +136,7 @@ export async function storeFailures(p: Pick<RunParams, 'root' | 'targets' | 'opt
           actors: merged.actors ?? 3,
           decimals: merged.decimals ?? 18,
           checkInterval: merged.checkInterval ?? 8,
+          ...(merged.tokenQuirk ? { tokenQuirk: merged.tokenQuirk } : {}),
         },
       })
       const file = saveFailure(p.root, f)
