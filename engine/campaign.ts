@@ -229,8 +229,9 @@ export class Bench<M> {
     const deployer: Account = { name: 'deployer', address: chain.actor('deployer') }
     const multiread = await chain.deploy({ artifact: p.target.mocks.Multiread })
     const quirk = p.options.tokenQuirk === undefined ? undefined : quirkNamed(p.options.tokenQuirk)
-    if (quirk?.artifact && !p.driver.tokenQuirks?.includes(quirk.name)) {
-      throw new ConfigError({ issues: [{ path: 'tokenQuirk', message: `the ${p.driver.kind} kind's models do not follow the ${quirk.name} quirk; it follows ${[...DECIMAL_QUIRKS, ...(p.driver.tokenQuirks ?? [])].join(', ')}` }] })
+    const followed = p.driver.tokenQuirks ?? DECIMAL_QUIRKS
+    if (quirk && !followed.includes(quirk.name)) {
+      throw new ConfigError({ issues: [{ path: 'tokenQuirk', message: `the ${p.driver.kind} kind's models do not follow the ${quirk.name} quirk; it follows ${followed.join(', ') || 'none'}` }] })
     }
     // Every MockERC20 the kind deploys becomes the quirk token; their addresses are kept (rebases).
     const mocks = quirk?.artifact ? { ...p.target.mocks, MockERC20: await bundledArtifact(quirk.artifact, p.options.evmVersion) } : p.target.mocks

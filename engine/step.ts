@@ -517,8 +517,9 @@ export interface KindDriver<M> {
   /** The model with every observed value overwritten by the contract's. */
   sync(m: M, obs: Observation, world: World<M>): M
   /**
-   * Token quirks (engine/quirks.ts) the models follow, beyond the decimals ones every kind takes:
-   * the kind passes `world.tokenBehaviour` to its token ledgers. Others are not run for this kind.
+   * Token quirks (engine/quirks.ts) the models follow (the kind passes `world.tokenBehaviour` to
+   * its token ledgers); others are not run for this kind. Default: the decimals ones, which every
+   * kind with a token asset takes as its `decimals`.
    */
   tokenQuirks?: readonly string[]
   invariants: readonly StepInvariant<M>[]

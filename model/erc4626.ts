@@ -50,12 +50,13 @@ export type Erc4626State = Readonly<{
   virtualAssets: bigint
 }>
 
-export function createErc4626State(params: { vault: Address; virtualShares?: bigint; virtualAssets?: bigint }): Erc4626State {
+/** `asset`: how the asset token departs from a plain ERC-20 (`--token-quirks`). */
+export function createErc4626State(params: { vault: Address; virtualShares?: bigint; virtualAssets?: bigint; asset?: E.TokenBehaviour }): Erc4626State {
   const virtualShares = params.virtualShares ?? 1n
   const virtualAssets = params.virtualAssets ?? 1n
   assertUint256(virtualShares, 'virtualShares')
   assertUint256(virtualAssets, 'virtualAssets')
-  return { vault: toAddress(params.vault), shares: E.emptyLedger(), asset: E.emptyLedger(), virtualShares, virtualAssets }
+  return { vault: toAddress(params.vault), shares: E.emptyLedger(), asset: E.emptyLedger(params.asset), virtualShares, virtualAssets }
 }
 
 // ---- conversions -----------------------------------------------------------------------------
@@ -176,9 +177,13 @@ function withdrawEvents(caller: Address, receiver: Address, owner: Address, asse
   return [E.transferEvent(owner, ZERO_ADDRESS, shares), event('Withdraw', { sender: caller, receiver, owner, assets, shares })]
 }
 
-/** Pull `assets` from caller (vault spends caller's asset allowance), mint `shares` to receiver. */
+/**
+ * Pull `assets` from caller (vault spends caller's asset allowance), mint `shares` to receiver.
+ * An asset returning false makes it revert. (A fee-on-transfer asset is not modelled: previews
+ * cannot promise what a fee takes.)
+ */
 function enter(s: Erc4626State, caller: Address, receiver: Address, assets: bigint, shares: bigint): Erc4626State | Revert {
-  const pulled = E.transferFrom(s.asset, s.vault, caller, s.vault, assets)
+  const pulled = E.safeTransferFrom(s.asset, s.vault, caller, s.vault, assets)
   if (!pulled.ok) return pulled
   const minted = E.mint(s.shares, receiver, shares)
   if (!minted.ok) return minted
@@ -195,7 +200,7 @@ function exit(s: Erc4626State, caller: Address, receiver: Address, owner: Addres
   }
   const burned = E.burn(ledger, owner, shares)
   if (!burned.ok) return burned
-  const paid = E.transfer(s.asset, s.vault, receiver, assets)
+  const paid = E.safeTransfer(s.asset, s.vault, receiver, assets)
   if (!paid.ok) return revert('insufficient-backing', `vault holds ${totalAssets(s)} assets < ${assets}`)
   return { ...s, shares: burned.state, asset: paid.state }
 }

@@ -69,6 +69,8 @@ export const nativeDriver: KindDriver<M> = {
   kind: 'native',
   specified: { wrapper: ['deposit', 'withdraw', 'transfer', 'approve', 'transferFrom'] },
   properties: propertiesOf('native'),
+  // The asset is the chain's coin: no token to swap for a quirky one.
+  tokenQuirks: [],
 
   async deploy({ chain, vault, deployer, args }) {
     const address = await chain.deploy({ artifact: vault, args: args ?? [], from: deployer.address })

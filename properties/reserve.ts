@@ -16,6 +16,7 @@ import { formatRevert } from '../evm/revert.ts'
 import * as E from '../model/erc20.ts'
 import * as R from '../model/reserve.ts'
 import { Action } from '../engine/action.ts'
+import { DECIMAL_QUIRKS } from '../engine/quirks.ts'
 import {
   MAX_UINT256,
   actorIndex,
@@ -81,7 +82,7 @@ export const reserveDriver: KindDriver<M> = {
     return Object.fromEntries(Object.entries(this.specified).map(([r, fns]) => [r, fns.map((f) => shaped[f] ?? f)]))
   },
   properties: propertiesOf('reserve'),
-  tokenQuirks: ['fee-on-transfer', 'rebasing-up', 'rebasing-down', 'no-return', 'returns-false', 'revert-on-zero', 'transfer-max'],
+  tokenQuirks: [...DECIMAL_QUIRKS, 'fee-on-transfer', 'rebasing-up', 'rebasing-down', 'no-return', 'returns-false', 'revert-on-zero', 'transfer-max'],
 
   wrapChain: (chain, instance) => (wrapsForCaller(instance.vaultAbi) ? callerShapedChain(chain, instance.vault) : chain),
 

@@ -20,13 +20,13 @@ export async function expandQuirks(targets: readonly QuirkTarget[], quirks: read
     const { unsupportedQuirks, ...spec } = t
     const loaded = await loadTarget(spec)
     const name = targetName(spec, loaded)
-    const followed = new Set([...DECIMAL_QUIRKS, ...(driverFor(loaded).tokenQuirks ?? [])])
+    const followed = new Set(driverFor(loaded).tokenQuirks ?? DECIMAL_QUIRKS)
     const row: MatrixPlan['rows'][number] = { target: name, kind: loaded.kind, cells: [{ quirk: PLAIN, target: name }] }
     out.push(spec)
     for (const q of quirks) {
       const declared = unsupportedQuirks?.[q.name]
       if (declared !== undefined) row.cells.push({ quirk: q.name, status: 'declared', reason: declared })
-      else if (!followed.has(q.name)) row.cells.push({ quirk: q.name, status: 'not-modelled', reason: `the ${loaded.kind} kind's models do not follow ${q.name} yet` })
+      else if (!followed.has(q.name)) row.cells.push({ quirk: q.name, status: 'not-modelled', reason: followed.size ? `the ${loaded.kind} kind's models do not follow ${q.name} yet` : `the ${loaded.kind} kind has no token asset` })
       else {
         const quirked = `${name} [${q.name}]`
         row.cells.push({ quirk: q.name, target: quirked })

@@ -51,6 +51,17 @@ describe('token quirks', () => {
     expect(failedOf(down)).not.toContain('RESERVE-ACCESS-001')
   }, 300_000)
 
+  test('erc4626: the reference vault and OpenZeppelin ERC4626 are clean under rebases and tokens returning false; fee on transfer is not modelled for the kind', async () => {
+    for (const [spec, q] of [
+      [{ kind: 'erc4626' }, 'rebasing-down'],
+      [{ kind: 'erc4626', source: 'test/fixtures/third-party/OzVaults.sol', contract: 'OzTokenizedVault', root: ROOT }, 'returns-false'],
+    ] as const) {
+      const r = await runSuite(spec, { runs: 20, seed: 1, tokenQuirk: q })
+      expect(failedOf(r), `${q}\n${formatCampaign(r)}`).toEqual([])
+    }
+    await expect(runSuite({ kind: 'erc4626' }, { runs: 1, tokenQuirk: 'fee-on-transfer' })).rejects.toThrow(/the erc4626 kind's models do not follow the fee-on-transfer quirk/)
+  }, 180_000)
+
   test('a failure under a quirk replays under it from its stored file', async () => {
     const target = await loadTarget({ kind: 'reserve', source, contract: 'OzWrapper', root: ROOT })
     const r = await runSuite(target, { runs: 20, seed: 1, tokenQuirk: 'fee-on-transfer' })
