@@ -19,7 +19,7 @@ import { checkRenames, countingChain, renameReads, renamingChain, type FunctionR
 import { discoverSystem, type CodeSource } from './system.ts'
 import { globToRegExp } from './glob.ts'
 import { checkExtras, extraCommands, ruleFor, type ExtrasConfig } from './extras.ts'
-import { DECIMAL_QUIRKS, quirkCommands, quirkNamed } from './quirks.ts'
+import { ATTACKER, DECIMAL_QUIRKS, quirkCommands, quirkNamed } from './quirks.ts'
 import { bundledArtifact } from './bundled.ts'
 
 export type CampaignOptions = {
@@ -266,6 +266,16 @@ export class Bench<M> {
         cause,
       })
     }
+    // The attacker of a hook token: a contract actor whose hook is registered on every quirk token.
+    let attacker: Address | undefined
+    if (quirk?.reentrancy) {
+      attacker = await chain.deploy({ artifact: await bundledArtifact('ReentrantAttacker', p.options.evmVersion), from: deployer.address })
+      for (const token of quirkTokens) {
+        const r = await chain.call({ address: token, abi: mocks.MockERC20.abi, functionName: 'setHook', args: [attacker], from: attacker })
+        if (!r.ok) throw new HarnessError("the hook token refused the attacker's hook", { details: [String(r.revert)] })
+      }
+      actors.push({ name: ATTACKER, address: attacker })
+    }
     const code = await chain.getCode(instance.vault)
     const dictionary = p.options.dictionary ? [...p.options.dictionary] : harvestDictionary([code])
     // The plan needs the world (for account names) and the world needs the plan: build in two steps.
@@ -285,7 +295,7 @@ export class Bench<M> {
       ...(amountSpace ? { amountSpace } : {}),
     })
     ;(world as { plan: ObservationPlan }).plan = new ObservationPlan(multiread, [])
-    if (quirk) world.tokenQuirk = { quirk, tokens: quirkTokens }
+    if (quirk) world.tokenQuirk = { quirk, tokens: quirkTokens, ...(attacker ? { attacker } : {}) }
     world.calls = calls
     world.deployer = deployer
     const specified = Object.fromEntries(

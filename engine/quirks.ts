@@ -24,12 +24,18 @@ export type TokenQuirk = {
   behaviour?: TokenBehaviour
   /** Balances change outside actions: an environment action rebases every holder. */
   rebase?: { up: boolean }
+  /**
+   * Transfers call hooks of the holders: an attacker actor (a ReentrantAttacker contract, named
+   * mallory) registers one, and the kind's re-entrant actions make a vault call from inside it.
+   */
+  reentrancy?: boolean
 }
 
 export const TOKEN_QUIRKS: readonly TokenQuirk[] = [
   { name: 'fee-on-transfer', imitates: 'STA, PAXG (1% of every transfer burned)', artifact: 'FeeOnTransferERC20', behaviour: { feePpm: 10_000n } },
   { name: 'rebasing-up', imitates: 'stETH, AMPL (every balance grows)', artifact: 'RebasingERC20', rebase: { up: true } },
   { name: 'rebasing-down', imitates: 'stETH after a slashing, AMPL (every balance shrinks)', artifact: 'RebasingERC20', rebase: { up: false } },
+  { name: 'transfer-hooks', imitates: 'imBTC, AMP (ERC777 hooks: Lendf.Me, Cream Finance re-entered through them)', artifact: 'HookERC20', reentrancy: true },
   { name: 'no-return', imitates: 'USDT, BNB, OMG (transfer, transferFrom and approve return nothing)', artifact: 'NoReturnERC20' },
   { name: 'returns-false', imitates: 'ZRX (a failed transfer returns false instead of reverting)', artifact: 'ReturnsFalseERC20', behaviour: { returnsFalse: true } },
   { name: 'revert-on-zero', imitates: 'LEND (transfers of 0 revert)', artifact: 'RevertOnZeroERC20', behaviour: { revertOnZero: true } },
@@ -57,8 +63,11 @@ export function parseQuirks(spec: string | readonly string[], path = '--token-qu
   return TOKEN_QUIRKS.filter((q) => chosen.has(q.name))
 }
 
-/** The quirk a running world's asset has, and the quirk tokens it deployed. */
-export type ActiveQuirk = { quirk: TokenQuirk; tokens: readonly Address[] }
+/** The quirk a running world's asset has, the quirk tokens it deployed, and its attacker contract (transfer-hooks). */
+export type ActiveQuirk = { quirk: TokenQuirk; tokens: readonly Address[]; attacker?: Address }
+
+/** The attacker actor's name: it acts like any actor, and re-enters the vault through the hooks. */
+export const ATTACKER = 'mallory'
 
 /** Parts per million a rebase moves every balance by: small, so that runs keep going. */
 const REBASE_PPM = [1_000, 10_000, 50_000] as const

@@ -17,7 +17,9 @@
  *  'exceeds-max-deposit', 'exceeds-max-mint', 'exceeds-max-withdraw', 'exceeds-max-redeem',
  *  'division-by-zero', 'insufficient-collateral', 'unhealthy', 'exceeds-debt', 'position-healthy'.
  * Implementation-defined codes: 'zero-address', 'zero-amount', 'zero-shares', 'zero-assets',
- *  'receiver-is-vault', 'overflow', 'insufficient-allowance' (self-transferFrom, see erc20.ts).
+ *  'receiver-is-vault', 'overflow', 'insufficient-allowance' (self-transferFrom, see erc20.ts),
+ *  're-entrant-call' (a vault may take or refuse a call made from a token hook).
+ * Token behaviours (erc20.ts TokenBehaviour) add 'transfer-returned-false' (must-revert).
  */
 export type ModelEvent = { name: string; args: Record<string, bigint | string | boolean> }
 export type Success<S, R> = { ok: true; state: S; returns: R; events: ModelEvent[]; mayRevert?: string }

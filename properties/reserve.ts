@@ -6,7 +6,7 @@
  */
 import { propertiesOf } from './registry.ts'
 import fc from 'fast-check'
-import type { Abi, Address } from 'viem'
+import { encodeFunctionData, type Abi, type Address } from 'viem'
 import type { Instance, KindDriver, StepContext, StepInvariant, World } from '../engine/step.ts'
 import type { Chain } from '../evm/chain.ts'
 import type { AbiFunction } from 'viem'
@@ -16,7 +16,8 @@ import { formatRevert } from '../evm/revert.ts'
 import * as E from '../model/erc20.ts'
 import * as R from '../model/reserve.ts'
 import { Action } from '../engine/action.ts'
-import { DECIMAL_QUIRKS } from '../engine/quirks.ts'
+import { ATTACKER, DECIMAL_QUIRKS } from '../engine/quirks.ts'
+import { firstCode, revert, success } from '../model/outcome.ts'
 import {
   MAX_UINT256,
   actorIndex,
@@ -82,7 +83,7 @@ export const reserveDriver: KindDriver<M> = {
     return Object.fromEntries(Object.entries(this.specified).map(([r, fns]) => [r, fns.map((f) => shaped[f] ?? f)]))
   },
   properties: propertiesOf('reserve'),
-  tokenQuirks: [...DECIMAL_QUIRKS, 'fee-on-transfer', 'rebasing-up', 'rebasing-down', 'no-return', 'returns-false', 'revert-on-zero', 'transfer-max'],
+  tokenQuirks: [...DECIMAL_QUIRKS, 'fee-on-transfer', 'transfer-hooks', 'rebasing-up', 'rebasing-down', 'no-return', 'returns-false', 'revert-on-zero', 'transfer-max'],
 
   wrapChain: (chain, instance) => (wrapsForCaller(instance.vaultAbi) ? callerShapedChain(chain, instance.vault) : chain),
 
@@ -240,6 +241,7 @@ export const reserveDriver: KindDriver<M> = {
             }
           }),
       ),
+      ...reentrantCommands(w),
       ...erc20Commands<M>(w, {
         prefix: W,
         token: wrapper,
@@ -252,6 +254,86 @@ export const reserveDriver: KindDriver<M> = {
       }),
     ]
   },
+}
+
+const ATTACKER_ABI = [
+  { type: 'function', name: 'arm', stateMutability: 'nonpayable', inputs: [{ name: 'target', type: 'address' }, { name: 'data', type: 'bytes' }], outputs: [] },
+  { type: 'function', name: 'innerOk', stateMutability: 'view', inputs: [], outputs: [{ name: '', type: 'bool' }] },
+  { type: 'function', name: 'innerRan', stateMutability: 'view', inputs: [], outputs: [{ name: '', type: 'bool' }] },
+] as const
+
+type Reentrant = 'depositFor' | 'withdrawTo' | 'transfer'
+
+/**
+ * Under a hook token (`transfer-hooks`), the attacker actor wraps or unwraps, and its hook makes
+ * another vault call from inside the token transfer. A vault may refuse the inner call (a
+ * re-entrancy guard); if it takes it, the result must be what the two calls give one after the
+ * other: unwrapping re-enters after the tokens arrive (after the vault's own accounting, if it
+ * burns first), wrapping re-enters before they leave the attacker (before the vault's pull).
+ */
+function reentrantCommands(w: World<M>) {
+  const attacker = w.tokenQuirk?.attacker
+  if (!attacker || wrapsForCaller(w.instance.vaultAbi)) return []
+  const renames = (w.options.knobs.functions ?? {}) as Record<string, string>
+  const predictOf = (fn: Reentrant, amount: bigint, to: Address) => (s: M) =>
+    fn === 'depositFor' ? R.depositFor(s, attacker, attacker, amount) : fn === 'withdrawTo' ? R.withdrawTo(s, attacker, attacker, amount) : R.transfer(s, attacker, to, amount)
+  const amountRefs = (world: World<M>, fn: Reentrant) => [fn === 'depositFor' ? E.balanceOf(world.model.underlying, attacker) : E.balanceOf(world.model.token, attacker)]
+  const fns = ['withdrawTo', 'depositFor'] as const
+  return [
+    fc.record({ outer: fc.constantFrom(...fns), inner: fc.constantFrom<Reentrant>('withdrawTo', 'depositFor', 'transfer'), a: amountArb(w, 1), b: amountArb(w, 1), to: actorIndex }).map(
+      (r) =>
+        new Action<M>(`reenter(${r.outer} ${describeRecipe(r.a, ['balance'])}, inner ${r.inner} ${describeRecipe(r.b, ['balance'])})`, (world) => {
+          const outerAmount = amountOf(world, r.a, amountRefs(world, r.outer))
+          const innerAmount = amountOf(world, r.b, amountRefs(world, r.inner))
+          const to = actorOf(world, r.to)
+          const innerArgs = r.inner === 'transfer' ? [to.address, innerAmount] : [attacker, innerAmount]
+          const innerLabel = `${r.inner}(${r.inner === 'transfer' ? to.name : ATTACKER}, ${fmt(innerAmount)})`
+          const data = encodeFunctionData({ abi: world.instance.vaultAbi, functionName: renames[r.inner] ?? r.inner, args: innerArgs })
+          const outer = predictOf(r.outer, outerAmount, attacker)
+          const inner = predictOf(r.inner, innerAmount, to.address)
+          let innerOk = false
+          /** Both calls in the order the hook makes them, as if one after the other. */
+          const both = (s: M): ReturnType<typeof outer> => {
+            // Unwrapping: the hook runs once the tokens arrived; wrapping: before they leave.
+            const first = r.outer === 'withdrawTo' ? outer(s) : inner(s)
+            if (!first.ok && r.outer === 'withdrawTo') return first
+            if (!first.ok) return revert(`re-entrant ${r.inner}: ${first.reason}`, `${innerLabel} from the hook must revert (${first.reason}) in the state it runs in`)
+            const second = r.outer === 'withdrawTo' ? inner(first.state) : outer(first.state)
+            if (!second.ok) return revert(`re-entrant ${r.inner}: ${second.reason}`, `the two calls one after the other must revert (${second.reason})`)
+            const returns = (r.outer === 'withdrawTo' ? first : second).returns as boolean
+            return success(second.state, returns, [], firstCode(first.mayRevert, second.mayRevert))
+          }
+          return {
+            name: r.outer,
+            label: `${ATTACKER}.${r.outer}(${ATTACKER}, ${fmt(outerAmount)}), its hook re-entering ${innerLabel}`,
+            caller: attacker,
+            user: true,
+            // Must succeed (or revert) when the outer call alone and the pair agree; where they part,
+            // a vault that takes the inner call and one that refuses it end differently, and
+            // either is right ('re-entrant-call').
+            predict: (s: M) => {
+              const o = outer(s)
+              const b = both(s)
+              if (o.ok === b.ok) return o
+              return o.ok ? { ...o, mayRevert: o.mayRevert ?? 're-entrant-call' } : { ...(b as Extract<typeof b, { ok: true }>), mayRevert: 're-entrant-call' }
+            },
+            // Once it succeeded: with the inner call taken, the pair's outcome.
+            settle: (s: M) => (innerOk ? both(s) : outer(s)),
+            perform: async (x: World<M>) => {
+              const armed = await x.chain.call({ address: attacker, abi: ATTACKER_ABI, functionName: 'arm', args: [x.instance.vault, data], from: x.deployer.address })
+              if (!armed.ok) throw new Error('harness: the attacker contract could not be armed')
+              const res = await callOn(x, x.instance.vault, x.instance.vaultAbi, r.outer, [attacker, outerAmount], attacker)
+              const ran = await x.chain.read<boolean>({ address: attacker, abi: ATTACKER_ABI, functionName: 'innerRan' })
+              innerOk = ran && (await x.chain.read<boolean>({ address: attacker, abi: ATTACKER_ABI, functionName: 'innerOk' }))
+              await x.chain.call({ address: attacker, abi: ATTACKER_ABI, functionName: 'arm', args: ['0x0000000000000000000000000000000000000000', '0x'], from: x.deployer.address })
+              return res
+            },
+            sameReturn: sameBool,
+            formatReturn: (v: unknown) => String(v),
+          }
+        }),
+    ),
+  ]
 }
 
 export function recv(r: { t: string; i?: number }): string {

@@ -39,7 +39,7 @@ describe('token quirks', () => {
   }, 180_000)
 
   test('the reference wrapper (SafeTransferLib) is clean under every quirk but the two that no 1:1 wrapper survives', async () => {
-    for (const q of ['no-return', 'returns-false', 'revert-on-zero', 'transfer-max', 'rebasing-up', 'decimals-6', 'decimals-2', 'decimals-24']) {
+    for (const q of ['transfer-hooks', 'no-return', 'returns-false', 'revert-on-zero', 'transfer-max', 'rebasing-up', 'decimals-6', 'decimals-2', 'decimals-24']) {
       const r = await run(undefined, q)
       expect(failedOf(r), `${q}\n${formatCampaign(r)}`).toEqual([])
       expect(r.stats.actions - r.stats.reverted, q).toBeGreaterThan(100)
@@ -61,6 +61,20 @@ describe('token quirks', () => {
     }
     await expect(runSuite({ kind: 'erc4626' }, { runs: 1, tokenQuirk: 'fee-on-transfer' })).rejects.toThrow(/the erc4626 kind's models do not follow the fee-on-transfer quirk/)
   }, 180_000)
+
+  test('transfer hooks: an attacker re-entering from its hook corrupts a wrapper that writes a stale balance; a wrapper that credits its balance difference mints twice; OpenZeppelin ERC20Wrapper is clean', async () => {
+    expect(failedOf(await run('StaleBalanceWrapper')), 'clean under a plain token').toEqual([])
+    const stale = await run('StaleBalanceWrapper', 'transfer-hooks')
+    expect(failedOf(stale)).toEqual(expect.arrayContaining(['RESERVE-BACKING-002', 'RESERVE-EXIT-001']))
+    expect(stale.properties.find((p) => p.id === 'RESERVE-BACKING-002')!.counterexample!.message).toMatch(/^under transfer-hooks, after mallory\.withdrawTo\(mallory, \d+\), its hook re-entering /)
+    // Balance-difference accounting counts the inner deposit twice when the hook runs before the pull.
+    const diff = await run('ReceivedBalanceWrapper', 'transfer-hooks')
+    expect(failedOf(diff)).toContain('RESERVE-BACKING-001')
+    expect(diff.properties.find((p) => p.id === 'RESERVE-BACKING-001')!.counterexample!.message).toMatch(/mallory\.depositFor\(mallory, \d+\), its hook re-entering depositFor/)
+    const oz = await run('OzWrapper', 'transfer-hooks')
+    expect(failedOf(oz), formatCampaign(oz)).toEqual([])
+    expect(oz.functions?.['vault.depositFor']?.calls ?? 0).toBeGreaterThan(0)
+  }, 240_000)
 
   test('a failure under a quirk replays under it from its stored file', async () => {
     const target = await loadTarget({ kind: 'reserve', source, contract: 'OzWrapper', root: ROOT })

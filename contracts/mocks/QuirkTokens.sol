@@ -191,3 +191,65 @@ contract NoReturnERC20 {
         emit Transfer(from, to, amount);
     }
 }
+
+/// @notice ERC777-style transfer hooks: a holder that registers a hook contract is called before
+///         tokens leave it (`tokensToSend`) and after tokens reach it (`tokensReceived`), in the
+///         middle of whatever contract moved them. Imitates imBTC and AMP, through whose hooks
+///         Lendf.Me (~$25M) and Cream Finance ($18.8M) were re-entered.
+contract HookERC20 is MockERC20 {
+    mapping(address => address) public hookOf;
+
+    constructor(string memory name_, string memory symbol_, uint8 decimals_) MockERC20(name_, symbol_, decimals_) {}
+
+    /// @notice The caller's hook (ERC1820's registry in ERC777, one mapping here); zero removes it.
+    function setHook(address hook) external {
+        hookOf[msg.sender] = hook;
+    }
+
+    function _transfer(address from, address to, uint256 amount) internal override {
+        address sender = hookOf[from];
+        if (sender != address(0)) ITokenHook(sender).tokensToSend(from, to, amount);
+        super._transfer(from, to, amount);
+        address recipient = hookOf[to];
+        if (recipient != address(0)) ITokenHook(recipient).tokensReceived(from, to, amount);
+    }
+}
+
+interface ITokenHook {
+    function tokensToSend(address from, address to, uint256 amount) external;
+    function tokensReceived(address from, address to, uint256 amount) external;
+}
+
+/// @notice The attacker actor of the `transfer-hooks` quirk: a contract holding tokens like any
+///         actor (the harness calls from its address), whose hook makes one armed call (a vault
+///         action) from inside a transfer, swallowing its failure and recording whether it worked.
+contract ReentrantAttacker is ITokenHook {
+    address internal _target;
+    bytes internal _data;
+    bool public innerOk;
+    bool public innerRan;
+
+    /// @notice The next hook call makes `data` on `target` (once).
+    function arm(address target, bytes calldata data) external {
+        _target = target;
+        _data = data;
+        innerOk = false;
+        innerRan = false;
+    }
+
+    function tokensToSend(address, address, uint256) external {
+        _fire();
+    }
+
+    function tokensReceived(address, address, uint256) external {
+        _fire();
+    }
+
+    function _fire() internal {
+        address target = _target;
+        if (target == address(0)) return;
+        _target = address(0);
+        innerRan = true;
+        (innerOk, ) = target.call(_data);
+    }
+}
