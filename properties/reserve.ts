@@ -168,6 +168,7 @@ export const reserveDriver: KindDriver<M> = {
     const wrapper = () => role(w, W)
     const underlying = () => role(w, U)
     const forCaller = wrapsForCaller(w.instance.vaultAbi)
+    const maxIsAll = w.tokenBehaviour?.transferMax === true
     const vaultCall = (name: string, label: string, caller: Address, args: readonly unknown[], predict: (m: M) => ReturnType<typeof R.depositFor>) => ({
       name,
       label,
@@ -193,15 +194,17 @@ export const reserveDriver: KindDriver<M> = {
       perform: (world: World<M>) => callOn(world, underlying().address, underlying().abi, name, args, caller),
     })
     return [
-      fc.record({ caller: actorIndex, to: receiverIndex, amount: amountArb(w, 2) }).map(
+      // Under a token that reads type(uint256).max as "everything" (cUSDCv3), that amount is a
+      // real deposit: offered as a third reference.
+      fc.record({ caller: actorIndex, to: receiverIndex, amount: amountArb(w, maxIsAll ? 3 : 2) }).map(
         (r) =>
-          new Action<M>(`depositFor(actor ${r.caller}, ${recv(r.to)}, ${describeRecipe(r.amount, ['depositable', 'underlying balance'])})`, (world) => {
+          new Action<M>(`depositFor(actor ${r.caller}, ${recv(r.to)}, ${describeRecipe(r.amount, ['depositable', 'underlying balance', ...(maxIsAll ? ['MAX'] : [])])})`, (world) => {
             const caller = actorOf(world, r.caller)
             const to = receiver(world, caller, r.to)
             const m = world.model
             const bal = E.balanceOf(m.underlying, caller.address)
             const allowed = E.allowance(m.underlying, caller.address, m.vault)
-            const amount = amountOf(world, r.amount, [bal < allowed ? bal : allowed, bal])
+            const amount = amountOf(world, r.amount, [bal < allowed ? bal : allowed, bal, ...(maxIsAll ? [MAX_UINT256] : [])])
             return vaultCall('depositFor', labelOf(caller.name, 'depositFor', to.name, amount), caller.address, [to.address, amount], (s) => R.depositFor(s, caller.address, to.address, amount))
           }),
       ),
