@@ -56,13 +56,14 @@ export type CdpState = Readonly<{
 
 const EMPTY: Position = { collateral: 0n, debt: 0n }
 
-export function createCdpState(params: { vault: Address; price: bigint; minCollateralRatio: bigint; liquidationBonus: bigint; roundingMargin?: bigint }): CdpState {
+/** `collateralToken`: how the collateral token departs from a plain ERC-20 (`--token-quirks`; not fee on transfer). */
+export function createCdpState(params: { vault: Address; price: bigint; minCollateralRatio: bigint; liquidationBonus: bigint; roundingMargin?: bigint; collateralToken?: E.TokenBehaviour }): CdpState {
   assertUint256(params.price, 'price')
   assertUint256(params.minCollateralRatio, 'minCollateralRatio')
   assertUint256(params.liquidationBonus, 'liquidationBonus')
   return {
     vault: toAddress(params.vault),
-    collateral: E.emptyLedger(),
+    collateral: E.emptyLedger(params.collateralToken),
     debt: E.emptyLedger(),
     positions: {},
     price: params.price,
@@ -184,13 +185,15 @@ export function priceAtMinRatio(s: CdpState, owner: Address): bigint | undefined
 export function deposit(s: CdpState, caller: Address, amount: bigint): Outcome<CdpState> {
   assertUint256(amount, 'amount')
   caller = toAddress(caller)
-  const pulled = E.transferFrom(s.collateral, s.vault, caller, s.vault, amount)
+  const pulled = E.safeTransferFrom(s.collateral, s.vault, caller, s.vault, amount)
   if (!pulled.ok) return pulled
+  // What arrived: `amount`, but the whole balance for a token reading max as "everything".
+  const received = pulled.returns
   const p = positionOf(s, caller)
-  const collateral = p.collateral + amount
+  const collateral = p.collateral + received
   if (collateral > MAX_UINT256) return revert('overflow', 'position collateral exceeds 2^256-1')
   const state: CdpState = { ...s, collateral: pulled.state, positions: withPosition(s, caller, { ...p, collateral }) }
-  return success(state, undefined, [event('Deposit', { owner: caller, amount })], amount === 0n ? 'zero-amount' : undefined)
+  return success(state, undefined, [event('Deposit', { owner: caller, amount: received })], amount === 0n ? 'zero-amount' : undefined)
 }
 
 /**
@@ -208,7 +211,7 @@ export function withdraw(s: CdpState, caller: Address, amount: bigint): Outcome<
   if (amount > p.collateral) return revert('insufficient-collateral', `position collateral ${p.collateral} < ${amount}`)
   const next: Position = { ...p, collateral: p.collateral - amount }
   if (!isHealthy(next, s.price, s.minCollateralRatio)) return unhealthy(next, s)
-  const sent = E.transfer(s.collateral, s.vault, caller, amount)
+  const sent = E.safeTransfer(s.collateral, s.vault, caller, amount)
   if (!sent.ok) return revert('insufficient-backing', `vault holds ${E.balanceOf(s.collateral, s.vault)} collateral < ${amount}`)
   const state: CdpState = { ...s, collateral: sent.state, positions: withPosition(s, caller, next) }
   const mayRevert = firstCode(amount === 0n && 'zero-amount', isBorderline(next, s.price, s.minCollateralRatio, s.roundingMargin) && 'rounding', healthCheckOverflows(next, s.price, s.minCollateralRatio) && 'overflow')
@@ -287,7 +290,7 @@ export function liquidate(s: CdpState, caller: Address, owner: Address, seizedQu
   const burned = E.burn(s.debt, caller, p.debt)
   if (!burned.ok) return burned
   const seized = seizedQuote ?? seizedFor(p, s.price, s.liquidationBonus)
-  const sent = E.transfer(s.collateral, s.vault, caller, seized)
+  const sent = E.safeTransfer(s.collateral, s.vault, caller, seized)
   if (!sent.ok) return revert('insufficient-backing', `vault holds ${E.balanceOf(s.collateral, s.vault)} collateral < ${seized}`)
   const positions = withPosition(s, owner, { collateral: p.collateral - seized, debt: 0n })
   const underwater = p.collateral * s.price < p.debt * WAD

@@ -13,12 +13,13 @@
  * in cdp-exit.ts, and what they share (observation keys, readers, `prefer`) in cdp-common.ts.
  */
 import { propertiesOf } from './registry.ts'
-import type { Abi, Address } from 'viem'
+import { erc20Abi, type Abi, type Address } from 'viem'
 import type { KindDriver } from '../engine/step.ts'
 import type { Observation, ReadSpec } from '../evm/observe.ts'
 import * as D from '../model/cdp.ts'
 import * as E from '../model/erc20.ts'
 import { MAX_UINT256 } from '../model/math.ts'
+import { DECIMAL_QUIRKS } from '../engine/quirks.ts'
 import { cdpCommands } from './cdp-actions.ts'
 import { C, DEBT, type M, PRICE, V, collOf, debtOf, initialPrices } from './cdp-common.ts'
 import { detectHealthRule } from './cdp-detect.ts'
@@ -45,6 +46,10 @@ export const cdpDriver: KindDriver<M> = {
   kind: 'cdp',
   specified: { vault: ['deposit', 'withdraw', 'borrow', 'repay', 'liquidate'], debt: ['transfer', 'approve', 'transferFrom'] },
   properties: propertiesOf('cdp'),
+  // Of the collateral token. Not fee on transfer (what a position is credited with is the vault's
+  // design choice), rebasing (whether a position's collateral rebases with it, too), nor transfer
+  // hooks (no re-entrant actions for the kind yet).
+  tokenQuirks: [...DECIMAL_QUIRKS, 'no-return', 'returns-false', 'revert-on-zero', 'transfer-max'],
 
   async deploy({ chain, vault, mocks, decimals, deployer, args }) {
     const from = deployer.address
@@ -70,7 +75,8 @@ export const cdpDriver: KindDriver<M> = {
       contracts: {
         vault: { address, abi: vault.abi },
         collateral: { address: collateralToken, abi: mocks.MockERC20.abi },
-        debt: { address: debt, abi: mocks.MockERC20.abi },
+        // The vault's own debt token is plain whatever the collateral is (--token-quirks swaps the mock).
+        debt: { address: debt, abi: mocks.MockERC20.name === 'MockERC20' ? mocks.MockERC20.abi : erc20Abi },
         oracle: { address: oracleAddress, abi: mocks.MockOracle.abi },
       },
     }
@@ -88,6 +94,7 @@ export const cdpDriver: KindDriver<M> = {
       price,
       minCollateralRatio: await read(v.vault, v.vaultAbi, 'minCollateralRatio'),
       liquidationBonus: await read(v.vault, v.vaultAbi, 'liquidationBonus'),
+      ...(w.tokenBehaviour ? { collateralToken: w.tokenBehaviour } : {}),
     })
     const amount = INITIAL_COLLATERAL * 10n ** BigInt(v.decimals)
     for (const a of w.actors) {

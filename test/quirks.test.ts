@@ -80,6 +80,13 @@ describe('token quirks', () => {
     expect(oz.functions?.['vault.depositFor']?.calls ?? 0).toBeGreaterThan(0)
   }, 240_000)
 
+  test('cdp: the reference vault is clean under a collateral returning false, and credits max for a cUSDCv3-style deposit of everything', async () => {
+    const falsy = await runSuite({ kind: 'cdp' }, { runs: 15, seed: 1, tokenQuirk: 'returns-false' })
+    expect(failedOf(falsy), formatCampaign(falsy)).toEqual([])
+    const max = await runSuite({ kind: 'cdp' }, { runs: 15, seed: 1, tokenQuirk: 'transfer-max' })
+    expect(max.properties.find((p) => p.id === 'CDP-BACKING-002')?.counterexample?.message).toMatch(/^under transfer-max, after \w+\.deposit\(MAX\) the vault's collateral does not equal the sum of positions/)
+  }, 180_000)
+
   test('a failure under a quirk replays under it from its stored file', async () => {
     const target = await loadTarget({ kind: 'reserve', source, contract: 'OzWrapper', root: ROOT })
     const r = await runSuite(target, { runs: 20, seed: 1, tokenQuirk: 'fee-on-transfer' })
