@@ -42,11 +42,12 @@ export function cdpCommands(w: World<M>): fc.Arbitrary<fc.AsyncCommand<World<M>,
    * `exact`: trimmed (when it can be) so that the position's collateral * price is a multiple of the
    * ratio: a borrow of maxBorrow then lands exactly on the minimum ratio, where `<` vs `<=` differ.
    */
+  const maxIsAll = w.tokenBehaviour?.transferMax === true
   const depositSpec = (world: World<M>, caller: Account, recipe: AmountRecipe, exact = false) => {
     const m = world.model
     const bal = E.balanceOf(m.collateral, caller.address)
     const allowed = E.allowance(m.collateral, caller.address, m.vault)
-    let amount = amountOf(world, recipe, [min(bal, allowed), bal])
+    let amount = amountOf(world, recipe, [min(bal, allowed), bal, ...(maxIsAll ? [MAX_UINT256] : [])])
     if (exact && m.price > 0n && m.minCollateralRatio > 0n) {
       const step = m.minCollateralRatio / gcd(m.price, m.minCollateralRatio)
       const excess = (pos(m, caller.address).collateral + amount) % step
@@ -60,8 +61,9 @@ export function cdpCommands(w: World<M>): fc.Arbitrary<fc.AsyncCommand<World<M>,
     return vaultCall('borrow', `${caller.name}.borrow(${fmt(amount)})`, caller.address, [amount], (s) => D.borrow(s, caller.address, amount))
   }
 
-  const deposit = fc.record({ caller: actorIndex, amount: amountArb(w, 2) }).map(
-    (r) => new Action<M>(`deposit(actor ${r.caller}, ${describeRecipe(r.amount, ['depositable', 'collateral balance'])})`, (world) => depositSpec(world, actorOf(world, r.caller), r.amount)),
+  // Under a collateral reading type(uint256).max as "everything" (cUSDCv3), that is a real deposit.
+  const deposit = fc.record({ caller: actorIndex, amount: amountArb(w, maxIsAll ? 3 : 2) }).map(
+    (r) => new Action<M>(`deposit(actor ${r.caller}, ${describeRecipe(r.amount, ['depositable', 'collateral balance', ...(maxIsAll ? ['MAX'] : [])])})`, (world) => depositSpec(world, actorOf(world, r.caller), r.amount)),
   )
   // A position is where everything interesting starts: deposit then borrow, near the limit or on it.
   const open = fc.record({ caller: actorIndex, collateral: amountArb(w, 2), exact: fc.boolean(), debt: boundaryAmount(w, 1, [0], 1, 2) }).map(

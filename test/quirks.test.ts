@@ -83,7 +83,7 @@ describe('token quirks', () => {
   test('cdp: the reference vault is clean under a collateral returning false, and credits max for a cUSDCv3-style deposit of everything', async () => {
     const falsy = await runSuite({ kind: 'cdp' }, { runs: 15, seed: 1, tokenQuirk: 'returns-false' })
     expect(failedOf(falsy), formatCampaign(falsy)).toEqual([])
-    const max = await runSuite({ kind: 'cdp' }, { runs: 15, seed: 1, tokenQuirk: 'transfer-max' })
+    const max = await runSuite({ kind: 'cdp' }, { runs: 20, seed: 1, tokenQuirk: 'transfer-max' })
     expect(max.properties.find((p) => p.id === 'CDP-BACKING-002')?.counterexample?.message).toMatch(/^under transfer-max, after \w+\.deposit\(MAX\) the vault's collateral does not equal the sum of positions/)
   }, 180_000)
 
