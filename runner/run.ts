@@ -181,6 +181,8 @@ type PooledCampaign = {
   progress: Map<number, Progress>
   onProgress: CampaignOptions['onRun']
   finished: boolean
+  /** Workers that have run a chunk of it: they have it deployed. */
+  workers: Set<number>
 }
 
 /**
@@ -213,7 +215,7 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
     const stored = await replayStored(p.root, loaded, options)
     const { enabled: defs, skipped } = selectProperties(loaded.kind, driverFor(loaded).properties, options)
     const ledger = new ChunkLedger(chunkPlan(resolveOptions(options).runs), defs.map((d) => d.id), options.stopOnFirstFailure)
-    campaigns.push({ spec, loaded, options, stored, defs, skipped, ledger, ahead: new Map(), running: new Set(), again: new Set(), next: 0, progress: new Map(), onProgress: progressOptions(p, spec), finished: false })
+    campaigns.push({ spec, loaded, options, stored, defs, skipped, ledger, ahead: new Map(), running: new Set(), again: new Set(), next: 0, progress: new Map(), onProgress: progressOptions(p, spec), finished: false, workers: new Set() })
   }
   const results: (TargetOutcome | undefined)[] = new Array(p.targets.length)
   let failure: Error | undefined
@@ -249,10 +251,17 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
     c.onProgress?.({ runs, actions, failures })
   }
 
-  /** The next chunk to run, with the properties it should start with. */
-  const pick = (): { i: number; index: number; enabled: string[] } | undefined => {
+  /**
+   * The next chunk for worker `w`, with the properties it should start with. A worker keeps to
+   * the campaigns it has deployed, then takes one nobody has started, and only then shares
+   * another's: many short campaigns (a token-quirk matrix) then run side by side instead of each
+   * being deployed by every worker. Which worker runs a chunk never changes its outcome.
+   */
+  const pick = (w: number): { i: number; index: number; enabled: string[] } | undefined => {
     if (p.options.signal?.aborted || failure) return undefined
-    for (const [i, c] of campaigns.entries()) {
+    const rank = (c: PooledCampaign) => (c.workers.has(w) ? 0 : c.workers.size === 0 ? 1 : 2)
+    const order = [...campaigns.entries()].sort(([a, x], [b, y]) => rank(x) - rank(y) || a - b)
+    for (const [i, c] of order) {
       if (c.ledger.done) continue
       const first = c.ledger.outcomes.length
       if (c.again.has(first) && !c.running.has(first)) {
@@ -290,9 +299,9 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
     }
   }
 
-  const loop = async (child: PoolWorker): Promise<void> => {
+  const loop = async (child: PoolWorker, w: number): Promise<void> => {
     for (;;) {
-      const job = pick()
+      const job = pick(w)
       if (!job) {
         // Nothing to start: done when nothing runs either, else wait for a chunk to finish.
         if (!campaigns.some((c) => c.running.size > 0)) return
@@ -301,6 +310,7 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
       }
       const c = campaigns[job.i]
       c.started ??= Date.now()
+      c.workers.add(w)
       c.running.add(job.index)
       stats.chunks++
       try {
@@ -321,7 +331,7 @@ async function dealChunks(p: RunParams, children: PoolWorker[], stats: PoolStats
       notify()
     }
   }
-  await Promise.all(children.map(loop))
+  await Promise.all(children.map((child, w) => loop(child, w)))
   if (failure) throw failure
   // Interrupted before some targets started: they are not reported, as with one process.
   for (const [i, c] of campaigns.entries()) if (c.started !== undefined) finish(i, true)

@@ -46,7 +46,7 @@ describe('shards', () => {
     // Runs and actions are counted once: the shards' chunks add up to the single process's.
     const actions = shards.flatMap((s) => s.targets.flatMap((t) => t.chunks.map((c) => c.stats.actions))).reduce((a, b) => a + b, 0)
     expect(actions).toBe(one.reduce((a, r) => a + r.stats.actions, 0))
-  }, 300_000)
+  }, 600_000)
 
   test('a kind compiled from defineKind (lending): 2 shards merge to the single-process report', async () => {
     const targets = [{ kind: 'lending', contract: REFERENCE_VAULTS.lending }]
