@@ -31,5 +31,4 @@ export function worst(xs: readonly number[]): number {
 export const fmtS = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '-')
 export const fmtN = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : '-')
 
-/** Actions in a counterexample trace: user and environment actions, not the exit probe's lines. */
-export const actionCount = (steps: readonly { label: string }[]): number => steps.filter((l) => !l.label.startsWith('exit probe')).length
+export { actionCount } from '../report/format.ts'

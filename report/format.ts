@@ -10,6 +10,9 @@ const plain: Paint = { red: (s) => s, green: (s) => s, yellow: (s) => s, dim: (s
 
 export type FormatOptions = { color?: boolean; timing?: boolean }
 
+/** Actions in a counterexample trace: user and environment actions, not the exit probe's lines. */
+export const actionCount = (steps: readonly { label: string }[]): number => steps.filter((l) => !l.label.startsWith('exit probe')).length
+
 export function formatCounterexample(cx: Counterexample, opts: FormatOptions = {}): string {
   const p = opts.color ? (pc as unknown as Paint) : plain
   const steps = cx.steps.length

@@ -1,4 +1,5 @@
 /** The token-quirk matrix (`--token-quirks`): target x quirk, from the expanded targets' outcomes. */
+import { actionCount } from './format.ts'
 import type { TargetOutcome } from './reporters.ts'
 
 export type MatrixCell =
@@ -24,7 +25,7 @@ export function buildMatrix(plan: MatrixPlan, results: readonly TargetOutcome[])
         const r = results.find((x) => x.target === c.target)
         if (!r) return { quirk: c.quirk, status: 'interrupted', target: c.target, failed: [] }
         const failed = r.properties.filter((p) => p.status === 'failed')
-        const lengths = failed.map((p) => ({ p, steps: p.counterexample!.trace.filter((l) => !l.label.startsWith('exit probe')).length }))
+        const lengths = failed.map((p) => ({ p, steps: actionCount(p.counterexample!.trace) }))
         lengths.sort((a, b) => a.steps - b.steps || a.p.id.localeCompare(b.p.id))
         const best = lengths[0]
         return {
